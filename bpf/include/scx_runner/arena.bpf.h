@@ -66,12 +66,9 @@
 
 /*
  * bpf_arena_alloc_pages() and bpf_arena_free_pages() are declared by the
- * vendored vmlinux.h with their address_space(1) arguments; use NUMA_NO_NODE
- * for "any node".
+ * vendored vmlinux.h with their address_space(1) arguments; pass NUMA_NO_NODE
+ * (common.bpf.h) for "any node".
  */
-#ifndef NUMA_NO_NODE
-#define NUMA_NO_NODE (-1)
-#endif
 
 #else /* !__BPF__ */
 

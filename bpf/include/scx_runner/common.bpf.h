@@ -35,6 +35,11 @@
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #endif
 
+/* "Any NUMA node", for scx_bpf_create_dsq() and bpf_arena_alloc_pages(). */
+#ifndef NUMA_NO_NODE
+#define NUMA_NO_NODE (-1)
+#endif
+
 /*
  * The compiler may merge, split or re-read plain accesses to memory that
  * userspace or other CPUs change behind its back; volatile accesses it may not.
