@@ -1,0 +1,1270 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * qmap: a five-level FIFO scheduler that keeps all its state in a BPF arena.
+ *
+ * Every runnable task lands on one of five FIFOs picked by its weight: the
+ * lightest tasks on FIFO 0, nice-0 tasks on FIFO 2, the heaviest on FIFO 4.
+ * Each CPU visits the FIFOs round robin and takes up to 1, 2, 4, 8 and 16
+ * tasks from FIFO 0..4 per visit, so every FIFO gets twice the dispatch share
+ * of the one below it. Popped tasks go to a shared DSQ that all CPUs consume,
+ * optionally several at a time (dsp_batch).
+ *
+ * The FIFOs are doubly-linked lists threaded through per-task contexts. Those
+ * contexts come from a slab that init carves out of the same arena, with a
+ * free list; each FIFO and the free list has its own bpf_res_spin_lock.
+ * Because counters, per-CPU contexts, the slab and the lists all live in the
+ * one arena, and the arena is mapped into the loading process at the address
+ * BPF uses, userspace reads statistics and walks the queues with plain loads.
+ *
+ * Around that core sit the paths that make qmap a test bed for sched_ext:
+ * direct dispatch to idle CPUs, a boost for nice -20 tasks that moves them
+ * through a high-priority DSQ and counts how they were expedited, a parking
+ * DSQ for nice-19 tasks that a timer re-enqueues, core-sched ordering, cpuperf
+ * targets, hosting sub-schedulers, and knobs that deliberately break things
+ * (errors, stalls, endless dispatch) so the kernel's error paths can be seen.
+ *
+ * This scheduler demonstrates:
+ *
+ * - One BPF arena for all mutable scheduler state, shared with userspace.
+ * - Arena linked lists under bpf_res_spin_lock, with real removal on dequeue.
+ * - A task context slab with a free list, sized by a load-time option.
+ * - Direct dispatch from select_cpu() and enqueue(), DSQ iteration and moving
+ *   tasks between DSQs, scx_bpf_dsq_reenq() from a timer.
+ * - Core-sched ordering, cpuperf control, cgroup and CPU hotplug callbacks.
+ * - Sub-scheduler hosting with scx_bpf_sub_dispatch().
+ * - Debug dump callbacks that describe the queues in the kernel's exit dump.
+ *
+ * It exists to exercise sched_ext and the runner, not to schedule real work.
+ */
+#include <scx_runner/common.bpf.h>
+#include <scx_runner/arena.bpf.h>
+#include <scx_runner/exit_info.bpf.h>
+#include <scx_runner/res_spin_lock.bpf.h>
+
+#include "qmap.h"
+
+char _license[] SEC("license") = "GPL";
+
+/*
+ * vmlinux.h carries no errno macros and the system's asm-generic headers are
+ * not on the BPF include path in every build (Nix sandboxes), so name the few
+ * this file returns. Their values are the same on every Linux architecture.
+ */
+#ifndef ESRCH
+#define ESRCH	3
+#endif
+#ifndef ENOMEM
+#define ENOMEM	12
+#endif
+#ifndef EBUSY
+#define EBUSY	16
+#endif
+#ifndef EINVAL
+#define EINVAL	22
+#endif
+#ifndef ENOSPC
+#define ENOSPC	28
+#endif
+#ifndef E2BIG
+#define E2BIG	7
+#endif
+
+/* Kernel macros, not in BTF and so not in vmlinux.h. */
+#ifndef PF_KTHREAD
+#define PF_KTHREAD	0x00200000	/* include/linux/sched.h */
+#endif
+#ifndef CLOCK_MONOTONIC
+#define CLOCK_MONOTONIC	1		/* include/uapi/linux/time.h */
+#endif
+
+/* libbpf's bpf_for_each() names its iterator ___it; the move kfuncs need it. */
+#ifndef BPF_FOR_EACH_ITER
+#define BPF_FOR_EACH_ITER (&___it)
+#endif
+
+enum consts {
+	ONE_SEC_IN_NS		= 1000000000,
+	ONE_MSEC_IN_NS		= 1000000,
+	LOWPRI_REENQ_INTERVAL_NS = 10 * ONE_MSEC_IN_NS,
+
+	SHARED_DSQ		= 0,
+	HIGHPRI_DSQ		= 1,
+	LOWPRI_DSQ		= 2,
+
+	HIGHPRI_WEIGHT		= 8668,	/* what nice -20 maps to */
+	LOWPRI_WEIGHT_LIMIT	= 2,	/* weights below this are nice 19 */
+
+	KTHREADD_PID		= 2,
+};
+
+_Static_assert(QMAP_NR_FIFOS == 5,
+	       "the dispatch shares and the cpuperf table are written for five FIFOs");
+_Static_assert((QMAP_MAX_CPUS & (QMAP_MAX_CPUS - 1)) == 0,
+	       "cpu_ctx_of() folds CPU numbers with QMAP_MAX_CPUS - 1");
+_Static_assert(sizeof(struct qmap_arena) <
+		       (unsigned long long)QMAP_ARENA_MAX_PAGES * SCXR_ARENA_PAGE_SIZE,
+	       "struct qmap_arena must leave room in the arena for the task_ctx slab");
+_Static_assert(sizeof(struct task_ctx) <= SCXR_ARENA_PAGE_SIZE,
+	       "slab sizing assumes several task_ctx per page");
+
+/*
+ * Options, written by the plugin between open and load and constant for the
+ * verifier afterwards. Units are converted there (slice_ns is nanoseconds).
+ */
+const volatile u64 slice_ns;
+const volatile u32 test_error_after;	/* copied into qa.test_error_cnt by init */
+const volatile u32 stall_user_nth;
+const volatile u32 stall_kernel_nth;
+const volatile u32 dsp_inf_loop_after;
+const volatile u32 dsp_batch;
+const volatile u32 max_tasks;
+const volatile bool highpri_boosting;
+const volatile bool print_dsqs_and_events;
+const volatile bool print_msgs;
+const volatile u64 sub_cgroup_id;
+const volatile s32 disallow_tgid;
+const volatile bool suppress_dump;
+const volatile bool always_enq_immed;
+const volatile u32 immed_stress_nth;
+
+SCXR_EXIT_INFO_DEFINE();
+
+/* All mutable scheduler state. Userspace reaches it as skel->arena->qa. */
+SCXR_ARENA_MAP(arena, QMAP_ARENA_MAX_PAGES);
+
+struct qmap_arena __arena qa;
+
+/* One lock per FIFO, so CPUs working different FIFOs do not contend. */
+SCXR_RES_SPIN_LOCK(fifo_lock0);
+SCXR_RES_SPIN_LOCK(fifo_lock1);
+SCXR_RES_SPIN_LOCK(fifo_lock2);
+SCXR_RES_SPIN_LOCK(fifo_lock3);
+SCXR_RES_SPIN_LOCK(fifo_lock4);
+/* Guards the task_ctx free list. */
+SCXR_RES_SPIN_LOCK(slab_lock);
+
+static struct bpf_res_spin_lock *fifo_lock(s32 fifo_idx)
+{
+	switch (fifo_idx) {
+	case 0: return &fifo_lock0;
+	case 1: return &fifo_lock1;
+	case 2: return &fifo_lock2;
+	case 3: return &fifo_lock3;
+	case 4: return &fifo_lock4;
+	default: return NULL;
+	}
+}
+
+/*
+ * bpf_res_spin_lock() returns an error instead of deadlocking. Nothing in
+ * qmap nests locks, so a failure means the kernel gave up waiting: report it
+ * as a scheduler error rather than limping on with unguarded lists.
+ */
+static int lock_or_error(struct bpf_res_spin_lock *lock)
+{
+	if (!lock) {
+		scx_bpf_error("no lock for this FIFO index");
+		return -EINVAL;
+	}
+	if (bpf_res_spin_lock(lock)) {
+		scx_bpf_error("bpf_res_spin_lock failed");
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/*
+ * CPU performance target per FIFO index: heavier tasks ask for more. This
+ * demonstrates the cpuperf interface, not a frequency policy.
+ */
+static const u32 qidx_to_cpuperf_target[QMAP_NR_FIFOS] = {
+	[0] = SCX_CPUPERF_ONE * 0 / 4,
+	[1] = SCX_CPUPERF_ONE * 1 / 4,
+	[2] = SCX_CPUPERF_ONE * 2 / 4,
+	[3] = SCX_CPUPERF_ONE * 3 / 4,
+	[4] = SCX_CPUPERF_ONE * 4 / 4,
+};
+
+/* Every task_ctx pointer points into the arena. */
+typedef struct task_ctx __arena task_ctx_t;
+
+/* Task storage holds only the task's slab entry; the entry itself is shared. */
+struct task_ctx_ref {
+	task_ctx_t *taskc;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct task_ctx_ref);
+} task_ctx_refs SEC(".maps");
+
+/*
+ * The verifier ties a program to an arena only when the program itself loads
+ * the arena map. Programs that reach the arena solely through pointers kept
+ * in task storage (select_cpu, dump_task, ...) would be rejected with
+ * "addr_space_cast insn can only be used in a program that has an associated
+ * arena", so they name the map explicitly.
+ */
+#define USE_ARENA() asm volatile("" :: "r"(&arena))
+
+static task_ctx_t *find_task_ctx(struct task_struct *p)
+{
+	struct task_ctx_ref *ref;
+
+	USE_ARENA();
+	ref = bpf_task_storage_get(&task_ctx_refs, p, NULL, 0);
+	return ref ? ref->taskc : NULL;
+}
+
+/* For paths where every task must have a context: a missing one is a bug. */
+static task_ctx_t *lookup_task_ctx(struct task_struct *p)
+{
+	task_ctx_t *taskc = find_task_ctx(p);
+
+	if (!taskc)
+		scx_bpf_error("no task_ctx for %s[%d]", p->comm, p->pid);
+	return taskc;
+}
+
+static struct cpu_ctx __arena *cpu_ctx_of(s32 cpu)
+{
+	/* init refused machines with more CPUs, so folding never aliases. */
+	return &qa.cpu_ctxs[cpu & (QMAP_MAX_CPUS - 1)];
+}
+
+static int weight_to_idx(u32 weight)
+{
+	/* Coarse buckets of the compound weight; nice 0 (100) lands in 2. */
+	if (weight <= 25)
+		return 0;
+	if (weight <= 50)
+		return 1;
+	if (weight < 200)
+		return 2;
+	if (weight < 400)
+		return 3;
+	return 4;
+}
+
+static bool is_lowpri_user_task(struct task_struct *p)
+{
+	return p->scx.weight < LOWPRI_WEIGHT_LIMIT && !(p->flags & PF_KTHREAD);
+}
+
+/* ---------------------------------------------------------------------------
+ * The FIFOs. Only list surgery happens under a lock: the verifier does not
+ * allow kfunc calls such as scx_bpf_error() while a res_spin_lock is held.
+ */
+
+static void fifo_push_tail(struct qmap_fifo __arena *fifo, task_ctx_t *taskc)
+{
+	struct bpf_res_spin_lock *lock = fifo_lock(fifo->idx);
+
+	if (lock_or_error(lock))
+		return;
+	taskc->fifo = fifo;
+	taskc->fifo_next = NULL;
+	taskc->fifo_prev = fifo->tail;
+	if (fifo->tail)
+		fifo->tail->fifo_next = taskc;
+	else
+		fifo->head = taskc;
+	fifo->tail = taskc;
+	fifo->nr_queued++;
+	bpf_res_spin_unlock(lock);
+}
+
+static task_ctx_t *fifo_pop_head(struct qmap_fifo __arena *fifo)
+{
+	struct bpf_res_spin_lock *lock = fifo_lock(fifo->idx);
+	task_ctx_t *taskc;
+
+	if (lock_or_error(lock))
+		return NULL;
+	taskc = fifo->head;
+	if (taskc) {
+		fifo->head = taskc->fifo_next;
+		if (fifo->head)
+			fifo->head->fifo_prev = NULL;
+		else
+			fifo->tail = NULL;
+		fifo->nr_queued--;
+		taskc->fifo_next = NULL;
+		taskc->fifo_prev = NULL;
+		taskc->fifo = NULL;
+	}
+	bpf_res_spin_unlock(lock);
+	return taskc;
+}
+
+/*
+ * Takes @taskc off whatever FIFO it is on. Returns true only if this call
+ * removed it, so that exactly one of a racing pop and unlink does the
+ * accounting for the task.
+ */
+static bool fifo_unlink(task_ctx_t *taskc)
+{
+	struct qmap_fifo __arena *fifo = taskc->fifo;
+	struct bpf_res_spin_lock *lock;
+
+	if (!fifo)
+		return false;
+	lock = fifo_lock(fifo->idx);
+	if (lock_or_error(lock))
+		return false;
+
+	/* A pop on another CPU may have taken it between the check and the lock. */
+	if (taskc->fifo != fifo) {
+		bpf_res_spin_unlock(lock);
+		return false;
+	}
+	if (taskc->fifo_next)
+		taskc->fifo_next->fifo_prev = taskc->fifo_prev;
+	else
+		fifo->tail = taskc->fifo_prev;
+	if (taskc->fifo_prev)
+		taskc->fifo_prev->fifo_next = taskc->fifo_next;
+	else
+		fifo->head = taskc->fifo_next;
+	fifo->nr_queued--;
+	taskc->fifo_next = NULL;
+	taskc->fifo_prev = NULL;
+	taskc->fifo = NULL;
+	bpf_res_spin_unlock(lock);
+	return true;
+}
+
+/* ---------------------------------------------------------------------------
+ * The task_ctx slab.
+ */
+
+static task_ctx_t *slab_alloc(void)
+{
+	task_ctx_t *taskc;
+
+	if (lock_or_error(&slab_lock))
+		return NULL;
+	taskc = qa.task_free_head;
+	if (taskc)
+		qa.task_free_head = taskc->next_free;
+	bpf_res_spin_unlock(&slab_lock);
+	if (taskc)
+		__sync_fetch_and_add(&qa.nr_task_ctxs_in_use, 1);
+	return taskc;
+}
+
+static void slab_free(task_ctx_t *taskc)
+{
+	if (lock_or_error(&slab_lock))
+		return;
+	taskc->next_free = qa.task_free_head;
+	qa.task_free_head = taskc;
+	bpf_res_spin_unlock(&slab_lock);
+	__sync_fetch_and_sub(&qa.nr_task_ctxs_in_use, 1);
+}
+
+/* ---------------------------------------------------------------------------
+ * Kfuncs whose form changed between kernels.
+ */
+
+/*
+ * Since 7.1 scx_bpf_dsq_move_to_local() takes enqueue flags; the kernel keeps
+ * the old one-argument function beside the new one, named with a ___v2
+ * suffix. libbpf drops the last ___suffix when it matches a ksym, so this
+ * declaration binds to "scx_bpf_dsq_move_to_local___v2" where it exists.
+ */
+bool scx_bpf_dsq_move_to_local___v2___qmap(u64 dsq_id, u64 enq_flags) __ksym __weak;
+
+static bool move_to_local(u64 dsq_id)
+{
+	if (bpf_ksym_exists(scx_bpf_dsq_move_to_local___v2___qmap))
+		return scx_bpf_dsq_move_to_local___v2___qmap(dsq_id, 0);
+	return scx_bpf_dsq_move_to_local(dsq_id);
+}
+
+/* Whether select_cpu() ran for this enqueue; unknown on old kernels. */
+static bool enq_cpu_was_selected(u64 enq_flags)
+{
+	if (!bpf_core_enum_value_exists(enum scx_enq_flags, SCX_ENQ_CPU_SELECTED))
+		return true;
+	return enq_flags & bpf_core_enum_value(enum scx_enq_flags, SCX_ENQ_CPU_SELECTED);
+}
+
+/* The lowpri DSQ needs someone to empty it; only scx_bpf_dsq_reenq() can. */
+static bool can_reenq_dsq(void)
+{
+	return bpf_ksym_exists(scx_bpf_dsq_reenq);
+}
+
+/* ---------------------------------------------------------------------------
+ * Scheduling.
+ */
+
+static s32 pick_direct_dispatch_cpu(struct task_struct *p, s32 prev_cpu)
+{
+	s32 cpu;
+
+	/*
+	 * A task pinned to one CPU can only go there; with always_enq_immed
+	 * it must still find that CPU idle, as IMMED inserts expect.
+	 */
+	if (!always_enq_immed && p->nr_cpus_allowed == 1)
+		return prev_cpu;
+
+	if (scx_bpf_test_and_clear_cpu_idle(prev_cpu))
+		return prev_cpu;
+
+	cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
+	return cpu >= 0 ? cpu : -1;
+}
+
+s32 BPF_STRUCT_OPS(qmap_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
+{
+	task_ctx_t *taskc;
+	s32 cpu;
+
+	if (!(taskc = lookup_task_ctx(p)))
+		return -ESRCH;
+
+	/* nice-19 tasks always take the queued path; see qmap_enqueue(). */
+	if (is_lowpri_user_task(p))
+		return prev_cpu;
+
+	cpu = pick_direct_dispatch_cpu(p, prev_cpu);
+	if (cpu < 0)
+		return prev_cpu;
+
+	taskc->force_local = true;
+	return cpu;
+}
+
+/* Test knob: drop every Nth enqueue so the watchdog sees a stalled task. */
+static bool should_stall(struct task_struct *p)
+{
+	if (p->flags & PF_KTHREAD)
+		return stall_kernel_nth &&
+		       !(__sync_add_and_fetch(&qa.stall_kernel_seen, 1) % stall_kernel_nth);
+	return stall_user_nth &&
+	       !(__sync_add_and_fetch(&qa.stall_user_seen, 1) % stall_user_nth);
+}
+
+void BPF_STRUCT_OPS(qmap_enqueue, struct task_struct *p, u64 enq_flags)
+{
+	int idx = weight_to_idx(p->scx.weight);
+	task_ctx_t *taskc;
+	s32 cpu;
+
+	if (enq_flags & SCX_ENQ_REENQ) {
+		__sync_fetch_and_add(&qa.nr_reenqueued, 1);
+		if (scx_bpf_task_cpu(p) == 0)
+			__sync_fetch_and_add(&qa.nr_reenqueued_cpu0, 1);
+	}
+
+	if (should_stall(p))
+		return;
+
+	if (qa.test_error_cnt && !__sync_sub_and_fetch(&qa.test_error_cnt, 1))
+		scx_bpf_error("test triggering error");
+
+	if (!(taskc = lookup_task_ctx(p)))
+		return;
+
+	/*
+	 * Every enqueued task takes a fresh core-sched seq, whichever path it
+	 * takes below; qmap_dispatch() does the same for a task that keeps
+	 * running.
+	 */
+	taskc->core_sched_seq = qa.core_sched_tail_seqs[idx]++;
+
+	/*
+	 * IMMED stress: every Nth enqueue goes to the task's CPU's local DSQ
+	 * even when that CPU is busy, so the local DSQ holds more than one
+	 * task and the kernel's IMMED re-enqueue paths run.
+	 */
+	if (immed_stress_nth && !(enq_flags & SCX_ENQ_REENQ) &&
+	    !(__sync_add_and_fetch(&qa.immed_stress_seen, 1) % immed_stress_nth)) {
+		taskc->force_local = false;
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | scx_bpf_task_cpu(p), slice_ns, enq_flags);
+		return;
+	}
+
+	/* select_cpu() found an idle CPU for it: run it there right away. */
+	if (taskc->force_local) {
+		taskc->force_local = false;
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, slice_ns, enq_flags);
+		return;
+	}
+
+	/* Park nice-19 tasks; lowpri_timerfn() feeds them back every 10ms. */
+	if (can_reenq_dsq() && is_lowpri_user_task(p) && !(enq_flags & SCX_ENQ_REENQ)) {
+		scx_bpf_dsq_insert(p, LOWPRI_DSQ, slice_ns, enq_flags);
+		return;
+	}
+
+	/* Without a select_cpu() pass (e.g. a fresh wakeup target), try an idle CPU. */
+	if (!enq_cpu_was_selected(enq_flags) &&
+	    (cpu = pick_direct_dispatch_cpu(p, scx_bpf_task_cpu(p))) >= 0) {
+		__sync_fetch_and_add(&qa.nr_ddsp_from_enq, 1);
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu, slice_ns, enq_flags);
+		return;
+	}
+
+	/*
+	 * Re-enqueued because a higher class took the CPU: let any other CPU
+	 * have it, keeping its remaining slice (slice 0), and wake an idle one.
+	 */
+	if (enq_flags & SCX_ENQ_REENQ) {
+		scx_bpf_dsq_insert(p, SHARED_DSQ, 0, enq_flags);
+		cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
+		if (cpu >= 0)
+			scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+		return;
+	}
+
+	/*
+	 * Mark before queueing: once on the FIFO a dispatcher may pop it at
+	 * once, and it must see the flag to balance nr_highpri_queued.
+	 */
+	taskc->highpri = highpri_boosting && p->scx.weight >= HIGHPRI_WEIGHT;
+	if (taskc->highpri)
+		__sync_fetch_and_add(&qa.nr_highpri_queued, 1);
+
+	fifo_push_tail(&qa.fifos[idx], taskc);
+	__sync_fetch_and_add(&qa.nr_enqueued, 1);
+}
+
+/* The task leaves the scheduler's custody: take it off its FIFO for real. */
+void BPF_STRUCT_OPS(qmap_dequeue, struct task_struct *p, u64 deq_flags)
+{
+	task_ctx_t *taskc;
+
+	__sync_fetch_and_add(&qa.nr_dequeued, 1);
+	if (deq_flags & SCX_DEQ_CORE_SCHED_EXEC)
+		__sync_fetch_and_add(&qa.nr_core_sched_execed, 1);
+
+	if (!(taskc = lookup_task_ctx(p)))
+		return;
+	if (fifo_unlink(taskc) && taskc->highpri)
+		__sync_fetch_and_sub(&qa.nr_highpri_queued, 1);
+}
+
+/*
+ * The boost path, a demonstration of moving tasks between DSQs: highpri
+ * tasks found on SHARED_DSQ move to HIGHPRI_DSQ (in vtime order, with a
+ * doubled slice), and HIGHPRI_DSQ is drained first, preempting the target
+ * CPU. It matters mostly with dsp_batch > 1, when SHARED_DSQ holds several
+ * tasks. Called from ops.dispatch() and from the monitor timer, since the
+ * move kfuncs work in both contexts.
+ *
+ * Returns true when a task was moved to this CPU's local DSQ.
+ */
+static bool dispatch_highpri(bool from_timer)
+{
+	s32 this_cpu = bpf_get_smp_processor_id();
+	struct task_struct *p;
+
+	bpf_for_each(scx_dsq, p, SHARED_DSQ, 0) {
+		task_ctx_t *taskc;
+
+		if (!(taskc = lookup_task_ctx(p)))
+			return false;
+		if (!taskc->highpri)
+			continue;
+		/* Exercises the set_slice/set_vtime half of the interface too. */
+		scx_bpf_dsq_move_set_slice(BPF_FOR_EACH_ITER, slice_ns * 2);
+		scx_bpf_dsq_move_set_vtime(BPF_FOR_EACH_ITER,
+					   __sync_fetch_and_add(&qa.highpri_seq, 1));
+		scx_bpf_dsq_move_vtime(BPF_FOR_EACH_ITER, p, HIGHPRI_DSQ, 0);
+	}
+
+	/* Expedite until one lands here; those for other CPUs preempt there. */
+	bpf_for_each(scx_dsq, p, HIGHPRI_DSQ, 0) {
+		s32 cpu;
+
+		if (bpf_cpumask_test_cpu(this_cpu, p->cpus_ptr))
+			cpu = this_cpu;
+		else
+			cpu = scx_bpf_pick_any_cpu(p->cpus_ptr, 0);
+
+		if (!scx_bpf_dsq_move(BPF_FOR_EACH_ITER, p, SCX_DSQ_LOCAL_ON | cpu,
+				      SCX_ENQ_PREEMPT)) {
+			/* Dequeued or moved by someone else meanwhile. */
+			__sync_fetch_and_add(&qa.nr_expedited_lost, 1);
+			continue;
+		}
+		if (from_timer)
+			__sync_fetch_and_add(&qa.nr_expedited_from_timer, 1);
+		if (cpu != this_cpu) {
+			__sync_fetch_and_add(&qa.nr_expedited_remote, 1);
+			continue;
+		}
+		__sync_fetch_and_add(&qa.nr_expedited_local, 1);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Takes tasks from the FIFO @cpuc is on until its share for this visit or
+ * the batch runs out. Returns true when ops.dispatch() is done.
+ */
+static bool dispatch_from_fifo(s32 cpu, struct cpu_ctx __arena *cpuc, u32 *batch)
+{
+	u32 fifo_idx = cpuc->dsp_idx % QMAP_NR_FIFOS;
+	struct qmap_fifo __arena *fifo = &qa.fifos[fifo_idx];
+
+	bpf_repeat(BPF_MAX_LOOPS) {
+		struct task_struct *p;
+		task_ctx_t *taskc;
+
+		if (!(taskc = fifo_pop_head(fifo)))
+			break;
+		if (taskc->highpri)
+			__sync_fetch_and_sub(&qa.nr_highpri_queued, 1);
+
+		/* The task may have exited since it was queued. */
+		p = bpf_task_from_pid(taskc->pid);
+		if (!p)
+			continue;
+
+		qa.core_sched_head_seqs[fifo_idx] = taskc->core_sched_seq;
+		__sync_fetch_and_add(&qa.nr_dispatched, 1);
+		scx_bpf_dsq_insert(p, SHARED_DSQ, slice_ns, 0);
+
+		/*
+		 * Any CPU pops any FIFO. A task that cannot run here would
+		 * wait on SHARED_DSQ until its own CPU happens to look, so
+		 * wake that CPU. (A per-CPU kthread may still sit there a
+		 * moment if its CPU went idle between the pop and the kick;
+		 * the kernel may then warn about pending softirqs.)
+		 */
+		if (!bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
+			scx_bpf_kick_cpu(scx_bpf_task_cpu(p), 0);
+		bpf_task_release(p);
+
+		(*batch)--;
+		cpuc->dsp_cnt--;
+		if (!*batch || !scx_bpf_dispatch_nr_slots()) {
+			if (!dispatch_highpri(false))
+				move_to_local(SHARED_DSQ);
+			return true;
+		}
+		if (!cpuc->dsp_cnt)
+			break;
+	}
+	return false;
+}
+
+void BPF_STRUCT_OPS(qmap_dispatch, s32 cpu, struct task_struct *prev)
+{
+	struct cpu_ctx __arena *cpuc;
+	u32 batch = dsp_batch ?: 1;
+	task_ctx_t *taskc;
+	s32 i;
+
+	if (dispatch_highpri(false))
+		return;
+
+	/* With highpri tasks still on the FIFOs, pop them before consuming. */
+	if (!qa.nr_highpri_queued && move_to_local(SHARED_DSQ))
+		return;
+
+	if (dsp_inf_loop_after && qa.nr_dispatched > dsp_inf_loop_after) {
+		/*
+		 * Test knob: keep handing the kernel kthreadd, which is
+		 * almost always asleep, so ops.dispatch() is called over and
+		 * over without progress until the kernel steps in.
+		 */
+		struct task_struct *p = bpf_task_from_pid(KTHREADD_PID);
+
+		if (p) {
+			scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, slice_ns, 0);
+			bpf_task_release(p);
+			return;
+		}
+	}
+
+	cpuc = cpu_ctx_of(bpf_get_smp_processor_id());
+
+	bpf_for(i, 0, QMAP_NR_FIFOS) {
+		/* Share used up: move on to the next FIFO with a fresh one. */
+		if (!cpuc->dsp_cnt) {
+			cpuc->dsp_idx = (cpuc->dsp_idx + 1) % QMAP_NR_FIFOS;
+			cpuc->dsp_cnt = 1 << cpuc->dsp_idx;
+		}
+		if (dispatch_from_fifo(cpu, cpuc, &batch))
+			return;
+		/* This FIFO ran dry: its unused share does not carry over. */
+		cpuc->dsp_cnt = 0;
+	}
+
+	/* Nothing of our own to run: let the children dispatch. */
+	if (bpf_ksym_exists(scx_bpf_sub_dispatch)) {
+		bpf_for(i, 0, QMAP_MAX_SUB_SCHEDS) {
+			u64 cgroup_id = qa.sub_sched_cgroup_ids[i];
+
+			if (cgroup_id && scx_bpf_sub_dispatch(cgroup_id))
+				return;
+		}
+	}
+
+	/*
+	 * @prev keeps its CPU. Give it the seq it would have had if it had
+	 * been enqueued and dispatched at once, so core-sched still orders it
+	 * fairly.
+	 */
+	if (prev && (taskc = lookup_task_ctx(prev)))
+		taskc->core_sched_seq = qa.core_sched_tail_seqs[weight_to_idx(prev->scx.weight)]++;
+}
+
+void BPF_STRUCT_OPS(qmap_tick, struct task_struct *p)
+{
+	struct cpu_ctx __arena *cpuc = cpu_ctx_of(bpf_get_smp_processor_id());
+
+	/*
+	 * The CPU's performance target follows a running average of the
+	 * weights it runs: a demonstration of cpuperf, not a policy.
+	 */
+	cpuc->avg_weight = cpuc->avg_weight * 3 / 4 + p->scx.weight / 4;
+	cpuc->cpuperf_target = qidx_to_cpuperf_target[weight_to_idx(cpuc->avg_weight)];
+	scx_bpf_cpuperf_set(scx_bpf_task_cpu(p), cpuc->cpuperf_target);
+}
+
+/*
+ * A task's distance from the head of its FIFO, scaled by how often that FIFO
+ * is served: the smaller, the sooner the dispatch path would run it.
+ */
+static s64 task_qdist(struct task_struct *p)
+{
+	int idx = weight_to_idx(p->scx.weight);
+	task_ctx_t *taskc;
+	s64 qdist;
+
+	if (!(taskc = lookup_task_ctx(p)))
+		return 0;
+
+	qdist = taskc->core_sched_seq - qa.core_sched_head_seqs[idx];
+
+	/*
+	 * Each FIFO index up is served twice as often, so a step of distance
+	 * there is worth half. Shift the other way for negative distances so
+	 * scaling never flips the order.
+	 */
+	if (qdist >= 0)
+		return qdist << (4 - idx);
+	return qdist << idx;
+}
+
+/*
+ * Core scheduling asks which of two tasks should run first on SMT siblings;
+ * answer as the dispatch path would.
+ */
+bool BPF_STRUCT_OPS(qmap_core_sched_before, struct task_struct *a, struct task_struct *b)
+{
+	return task_qdist(a) > task_qdist(b);
+}
+
+/*
+ * There is no ops.cpu_release(): with SCX_OPS_ALWAYS_ENQ_IMMED the kernel
+ * itself re-enqueues IMMED tasks when a higher class takes their CPU.
+ */
+
+s32 BPF_STRUCT_OPS_SLEEPABLE(qmap_init_task, struct task_struct *p,
+			     struct scx_init_task_args *args)
+{
+	struct task_ctx_ref *ref;
+	task_ctx_t *taskc;
+
+	if (disallow_tgid && p->tgid == disallow_tgid)
+		p->scx.disallow = true;
+
+	if (!(taskc = slab_alloc())) {
+		scx_bpf_error("task_ctx slab exhausted (max_tasks=%u)", max_tasks);
+		return -ENOMEM;
+	}
+
+	taskc->next_free = NULL;
+	taskc->fifo_next = NULL;
+	taskc->fifo_prev = NULL;
+	taskc->fifo = NULL;
+	taskc->pid = p->pid;
+	taskc->force_local = false;
+	taskc->highpri = false;
+	taskc->core_sched_seq = 0;
+
+	/* Sleepable, so storage allocation may use GFP_KERNEL. */
+	ref = bpf_task_storage_get(&task_ctx_refs, p, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!ref) {
+		slab_free(taskc);
+		return -ENOMEM;
+	}
+	ref->taskc = taskc;
+	return 0;
+}
+
+void BPF_STRUCT_OPS(qmap_exit_task, struct task_struct *p, struct scx_exit_task_args *args)
+{
+	struct task_ctx_ref *ref;
+	task_ctx_t *taskc;
+
+	USE_ARENA();
+	ref = bpf_task_storage_get(&task_ctx_refs, p, NULL, 0);
+	if (!ref || !ref->taskc)
+		return;
+	taskc = ref->taskc;
+	ref->taskc = NULL;
+
+	/*
+	 * A task should not still be queued when it goes, but if it were, its
+	 * slab entry must not be reused while a FIFO links to it.
+	 */
+	if (fifo_unlink(taskc) && taskc->highpri)
+		__sync_fetch_and_sub(&qa.nr_highpri_queued, 1);
+	slab_free(taskc);
+}
+
+/* ---------------------------------------------------------------------------
+ * Debug dump. These append to the kernel's exit dump; suppress_dump leaves
+ * them out so the dump shows only what the kernel itself says.
+ */
+
+void BPF_STRUCT_OPS(qmap_dump, struct scx_dump_ctx *dctx)
+{
+	s32 i;
+
+	USE_ARENA();
+	if (suppress_dump)
+		return;
+
+	/*
+	 * Walk without the FIFO locks: scx_bpf_dump() may not be called with
+	 * a lock held. A racing update can make the line stale, and the walk
+	 * is bounded, so it always ends.
+	 */
+	bpf_for(i, 0, QMAP_NR_FIFOS) {
+		task_ctx_t *taskc = qa.fifos[i].head;
+		s32 nr_shown;
+
+		scx_bpf_dump("QMAP FIFO[%d]:", i);
+		bpf_for(nr_shown, 0, QMAP_DUMP_MAX_PER_FIFO) {
+			if (!taskc)
+				break;
+			scx_bpf_dump(" %d", taskc->pid);
+			taskc = taskc->fifo_next;
+		}
+		scx_bpf_dump("\n");
+	}
+}
+
+void BPF_STRUCT_OPS(qmap_dump_cpu, struct scx_dump_ctx *dctx, s32 cpu, bool idle)
+{
+	struct cpu_ctx __arena *cpuc = cpu_ctx_of(cpu);
+
+	if (suppress_dump || idle)
+		return;
+
+	scx_bpf_dump("QMAP: dsp_idx=%llu dsp_cnt=%llu avg_weight=%u cpuperf_target=%u",
+		     cpuc->dsp_idx, cpuc->dsp_cnt, cpuc->avg_weight, cpuc->cpuperf_target);
+}
+
+void BPF_STRUCT_OPS(qmap_dump_task, struct scx_dump_ctx *dctx, struct task_struct *p)
+{
+	task_ctx_t *taskc;
+
+	if (suppress_dump)
+		return;
+	/* A dump must never raise an error of its own: look up quietly. */
+	if (!(taskc = find_task_ctx(p)))
+		return;
+
+	scx_bpf_dump("QMAP: force_local=%d core_sched_seq=%llu",
+		     taskc->force_local, taskc->core_sched_seq);
+}
+
+/* ---------------------------------------------------------------------------
+ * Cgroup and CPU hotplug callbacks: qmap has no cgroup policy, it only shows
+ * what the kernel reports when print_msgs is set.
+ */
+
+s32 BPF_STRUCT_OPS(qmap_cgroup_init, struct cgroup *cgrp, struct scx_cgroup_init_args *args)
+{
+	if (print_msgs)
+		bpf_printk("CGRP INIT %llu weight=%u period=%lu quota=%ld burst=%lu",
+			   cgrp->kn->id, args->weight, args->bw_period_us,
+			   args->bw_quota_us, args->bw_burst_us);
+	return 0;
+}
+
+void BPF_STRUCT_OPS(qmap_cgroup_set_weight, struct cgroup *cgrp, u32 weight)
+{
+	if (print_msgs)
+		bpf_printk("CGRP SET %llu weight=%u", cgrp->kn->id, weight);
+}
+
+void BPF_STRUCT_OPS(qmap_cgroup_set_bandwidth, struct cgroup *cgrp,
+		    u64 period_us, u64 quota_us, u64 burst_us)
+{
+	if (print_msgs)
+		bpf_printk("CGRP SET %llu period=%lu quota=%ld burst=%lu",
+			   cgrp->kn->id, period_us, quota_us, burst_us);
+}
+
+/*
+ * Prints the CPU map, 'O' online, 'X' possible but offline, eight CPUs per
+ * group: a demonstration of the cpumask kfuncs.
+ */
+static void print_cpus(void)
+{
+	const struct cpumask *possible, *online;
+	char map[128] = "";
+	u32 len = 0;
+	s32 cpu;
+
+	possible = scx_bpf_get_possible_cpumask();
+	online = scx_bpf_get_online_cpumask();
+
+	bpf_for(cpu, 0, scx_bpf_nr_cpu_ids()) {
+		char state = ' ';
+
+		if (bpf_cpumask_test_cpu(cpu, online))
+			state = 'O';
+		else if (bpf_cpumask_test_cpu(cpu, possible))
+			state = 'X';
+
+		if (len >= sizeof(map) - 2)
+			break;
+		map[len++] = state;
+		if ((cpu & 7) == 7)
+			map[len++] = '|';
+	}
+	map[sizeof(map) - 1] = '\0';
+
+	scx_bpf_put_cpumask(online);
+	scx_bpf_put_cpumask(possible);
+
+	bpf_printk("CPUS: |%s", map);
+}
+
+void BPF_STRUCT_OPS(qmap_cpu_online, s32 cpu)
+{
+	if (!print_msgs)
+		return;
+	bpf_printk("CPU %d coming online", cpu);
+	/* @cpu already counts as online here. */
+	print_cpus();
+}
+
+void BPF_STRUCT_OPS(qmap_cpu_offline, s32 cpu)
+{
+	if (!print_msgs)
+		return;
+	bpf_printk("CPU %d going offline", cpu);
+	/* @cpu still counts as online here. */
+	print_cpus();
+}
+
+/* ---------------------------------------------------------------------------
+ * Timers.
+ */
+
+struct timer_slot {
+	struct bpf_timer timer;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct timer_slot);
+} monitor_timer SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct timer_slot);
+} lowpri_timer SEC(".maps");
+
+/* Aggregates current and target performance levels over the online CPUs. */
+static void monitor_cpuperf(void)
+{
+	u64 cap_sum = 0, cur_sum = 0, cur_min = SCX_CPUPERF_ONE, cur_max = 0;
+	u64 target_sum = 0, target_min = SCX_CPUPERF_ONE, target_max = 0;
+	const struct cpumask *online;
+	u32 nr_online = 0;
+	s32 cpu;
+
+	online = scx_bpf_get_online_cpumask();
+
+	bpf_for(cpu, 0, scx_bpf_nr_cpu_ids()) {
+		u32 cap, cur, target;
+
+		if (!bpf_cpumask_test_cpu(cpu, online))
+			continue;
+		nr_online++;
+
+		cap = scx_bpf_cpuperf_cap(cpu);
+		cur = scx_bpf_cpuperf_cur(cpu);
+		cur_min = cur < cur_min ? cur : cur_min;
+		cur_max = cur > cur_max ? cur : cur_max;
+		/*
+		 * @cur is relative to the CPU's own capacity; scale it so
+		 * CPUs of different capacity add up on one scale.
+		 */
+		cur_sum += cur * cap / SCX_CPUPERF_ONE;
+		cap_sum += cap;
+
+		target = cpu_ctx_of(cpu)->cpuperf_target;
+		target_sum += target;
+		target_min = target < target_min ? target : target_min;
+		target_max = target > target_max ? target : target_max;
+	}
+
+	scx_bpf_put_cpumask(online);
+
+	/*
+	 * Only cap_sum is tested: a branch on nr_online would make the
+	 * verifier track it exactly and walk every loop iteration apart. No
+	 * capacity means no online CPU, and BPF division by zero yields 0.
+	 */
+	if (!cap_sum)
+		return;
+
+	qa.cpuperf_min = cur_min;
+	qa.cpuperf_avg = cur_sum * SCX_CPUPERF_ONE / cap_sum;
+	qa.cpuperf_max = cur_max;
+	qa.cpuperf_target_min = target_min;
+	qa.cpuperf_target_avg = target_sum / nr_online;
+	qa.cpuperf_target_max = target_max;
+}
+
+/* Lists SHARED_DSQ newest first: the DSQ iterator and nr_queued at work. */
+static void print_shared_dsq(void)
+{
+	struct task_struct *p;
+	s32 nr;
+
+	if (!(nr = scx_bpf_dsq_nr_queued(SHARED_DSQ)))
+		return;
+
+	bpf_printk("Dumping %d tasks in SHARED_DSQ in reverse order", nr);
+	bpf_rcu_read_lock();
+	bpf_for_each(scx_dsq, p, SHARED_DSQ, SCX_DSQ_ITER_REV)
+		bpf_printk("%s[%d]", p->comm, p->pid);
+	bpf_rcu_read_unlock();
+}
+
+/* Event counters differ between kernels: a missing one reads as 0. */
+#define event_or_zero(events, name) \
+	(bpf_core_field_exists((events)->name) ? (events)->name : 0)
+
+#define print_event(events, name) \
+	bpf_printk("%35s: %lld", #name, event_or_zero(events, name))
+
+static void print_events(void)
+{
+	struct scx_event_stats events = {};
+
+	if (!bpf_ksym_exists(scx_bpf_events))
+		return;
+	scx_bpf_events(&events, sizeof(events));
+
+	print_event(&events, SCX_EV_SELECT_CPU_FALLBACK);
+	print_event(&events, SCX_EV_DISPATCH_LOCAL_DSQ_OFFLINE);
+	print_event(&events, SCX_EV_DISPATCH_KEEP_LAST);
+	print_event(&events, SCX_EV_ENQ_SKIP_EXITING);
+	print_event(&events, SCX_EV_ENQ_SKIP_MIGRATION_DISABLED);
+	print_event(&events, SCX_EV_REENQ_IMMED);
+	print_event(&events, SCX_EV_REFILL_SLICE_DFL);
+	print_event(&events, SCX_EV_BYPASS_DURATION);
+	print_event(&events, SCX_EV_BYPASS_DISPATCH);
+	print_event(&events, SCX_EV_BYPASS_ACTIVATE);
+}
+
+/* Once a second: boost from outside ops.dispatch(), cpuperf, -P output. */
+static int monitor_timerfn(void *map, int *key, struct bpf_timer *timer)
+{
+	bpf_rcu_read_lock();
+	dispatch_highpri(true);
+	bpf_rcu_read_unlock();
+
+	monitor_cpuperf();
+
+	if (print_dsqs_and_events) {
+		print_shared_dsq();
+		print_events();
+	}
+
+	bpf_timer_start(timer, ONE_SEC_IN_NS, 0);
+	return 0;
+}
+
+/* Every 10ms, send the parked nice-19 tasks back through ops.enqueue(). */
+static int lowpri_timerfn(void *map, int *key, struct bpf_timer *timer)
+{
+	scx_bpf_dsq_reenq(LOWPRI_DSQ, 0);
+	bpf_timer_start(timer, LOWPRI_REENQ_INTERVAL_NS, 0);
+	return 0;
+}
+
+static s32 start_timer(void *map, int (*callback)(void *, int *, struct bpf_timer *), u64 interval_ns)
+{
+	u32 key = 0;
+	struct timer_slot *slot = bpf_map_lookup_elem(map, &key);
+
+	if (!slot)
+		return -ESRCH;
+	bpf_timer_init(&slot->timer, map, CLOCK_MONOTONIC);
+	bpf_timer_set_callback(&slot->timer, callback);
+	return bpf_timer_start(&slot->timer, interval_ns, 0);
+}
+
+/* ---------------------------------------------------------------------------
+ * Setup and teardown.
+ */
+
+/* Carves max_tasks task_ctx out of the arena and chains them all as free. */
+static s32 init_task_ctx_slab(void)
+{
+	u64 slab_bytes = (u64)max_tasks * sizeof(struct task_ctx);
+	u32 nr_pages, i;
+	task_ctx_t *slab;
+
+	if (!max_tasks) {
+		scx_bpf_error("max_tasks must be at least 1");
+		return -EINVAL;
+	}
+	nr_pages = (slab_bytes + SCXR_ARENA_PAGE_SIZE - 1) / SCXR_ARENA_PAGE_SIZE;
+	if (nr_pages >= QMAP_ARENA_MAX_PAGES) {
+		scx_bpf_error("max_tasks=%u does not fit in the arena", max_tasks);
+		return -E2BIG;
+	}
+
+	slab = bpf_arena_alloc_pages(&arena, NULL, nr_pages, NUMA_NO_NODE, 0);
+	if (!slab) {
+		scx_bpf_error("cannot allocate %u arena pages for the task_ctx slab", nr_pages);
+		return -ENOMEM;
+	}
+
+	bpf_for(i, 0, max_tasks)
+		slab[i].next_free = i + 1 < max_tasks ? &slab[i + 1] : NULL;
+
+	qa.task_ctxs = slab;
+	qa.task_free_head = slab;
+	qa.max_tasks = max_tasks;
+	return 0;
+}
+
+s32 BPF_STRUCT_OPS_SLEEPABLE(qmap_init)
+{
+	u32 nr_cpu_ids = scx_bpf_nr_cpu_ids();
+	s32 ret, i;
+
+	if (nr_cpu_ids > QMAP_MAX_CPUS) {
+		scx_bpf_error("%u CPUs, but qmap keeps state for at most %d", nr_cpu_ids,
+			      QMAP_MAX_CPUS);
+		return -E2BIG;
+	}
+	qa.nr_cpu_ids = nr_cpu_ids;
+	qa.test_error_cnt = test_error_after;
+
+	ret = init_task_ctx_slab();
+	if (ret)
+		return ret;
+
+	bpf_for(i, 0, QMAP_NR_FIFOS)
+		qa.fifos[i].idx = i;
+
+	/* A child scheduler sees only its cgroup; the map would mislead. */
+	if (print_msgs && !sub_cgroup_id)
+		print_cpus();
+
+	ret = scx_bpf_create_dsq(SHARED_DSQ, -1);
+	if (ret) {
+		scx_bpf_error("failed to create DSQ %d (%d)", SHARED_DSQ, ret);
+		return ret;
+	}
+	ret = scx_bpf_create_dsq(HIGHPRI_DSQ, -1);
+	if (ret) {
+		scx_bpf_error("failed to create DSQ %d (%d)", HIGHPRI_DSQ, ret);
+		return ret;
+	}
+	ret = scx_bpf_create_dsq(LOWPRI_DSQ, -1);
+	if (ret) {
+		scx_bpf_error("failed to create DSQ %d (%d)", LOWPRI_DSQ, ret);
+		return ret;
+	}
+
+	ret = start_timer(&monitor_timer, monitor_timerfn, ONE_SEC_IN_NS);
+	if (ret) {
+		scx_bpf_error("failed to start the monitor timer (%d)", ret);
+		return ret;
+	}
+	if (can_reenq_dsq()) {
+		ret = start_timer(&lowpri_timer, lowpri_timerfn, LOWPRI_REENQ_INTERVAL_NS);
+		if (ret) {
+			scx_bpf_error("failed to start the lowpri timer (%d)", ret);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+void BPF_STRUCT_OPS(qmap_exit, struct scx_exit_info *ei)
+{
+	SCXR_EXIT_INFO_RECORD(ei);
+}
+
+/* A child scheduler attaches below us: remember its cgroup, up to eight. */
+s32 BPF_STRUCT_OPS(qmap_sub_attach, struct scx_sub_attach_args *args)
+{
+	s32 i;
+
+	bpf_for(i, 0, QMAP_MAX_SUB_SCHEDS) {
+		if (qa.sub_sched_cgroup_ids[i])
+			continue;
+		qa.sub_sched_cgroup_ids[i] = args->ops->sub_cgroup_id;
+		bpf_printk("attaching sub-sched[%d] on %s", i, args->cgroup_path);
+		return 0;
+	}
+	return -ENOSPC;
+}
+
+void BPF_STRUCT_OPS(qmap_sub_detach, struct scx_sub_detach_args *args)
+{
+	s32 i;
+
+	bpf_for(i, 0, QMAP_MAX_SUB_SCHEDS) {
+		if (qa.sub_sched_cgroup_ids[i] != args->ops->sub_cgroup_id)
+			continue;
+		qa.sub_sched_cgroup_ids[i] = 0;
+		bpf_printk("detaching sub-sched[%d] on %s", i, args->cgroup_path);
+		return;
+	}
+}
+
+SCXR_OPS_DEFINE(qmap_ops,
+		.select_cpu		= (void *)qmap_select_cpu,
+		.enqueue		= (void *)qmap_enqueue,
+		.dequeue		= (void *)qmap_dequeue,
+		.dispatch		= (void *)qmap_dispatch,
+		.tick			= (void *)qmap_tick,
+		.core_sched_before	= (void *)qmap_core_sched_before,
+		.init_task		= (void *)qmap_init_task,
+		.exit_task		= (void *)qmap_exit_task,
+		.dump			= (void *)qmap_dump,
+		.dump_cpu		= (void *)qmap_dump_cpu,
+		.dump_task		= (void *)qmap_dump_task,
+		.cgroup_init		= (void *)qmap_cgroup_init,
+		.cgroup_set_weight	= (void *)qmap_cgroup_set_weight,
+		.cgroup_set_bandwidth	= (void *)qmap_cgroup_set_bandwidth,
+		.sub_attach		= (void *)qmap_sub_attach,
+		.sub_detach		= (void *)qmap_sub_detach,
+		.cpu_online		= (void *)qmap_cpu_online,
+		.cpu_offline		= (void *)qmap_cpu_offline,
+		.init			= (void *)qmap_init,
+		.exit			= (void *)qmap_exit,
+		.timeout_ms		= 5000U,
+		.name			= "qmap");
