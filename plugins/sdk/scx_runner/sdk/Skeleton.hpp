@@ -20,14 +20,12 @@
 
 namespace scxr::sdk {
 
-template <typename Skel, void (*Destroy)(Skel *)>
-struct SkeletonDeleter {
-	void operator()(Skel *skeleton) const { Destroy(skeleton); }
-};
-
-// Owns a skeleton: open -> load -> destroy, destroy also on every error path.
-template <typename Skel, void (*Destroy)(Skel *)>
-using SkeletonPtr = std::unique_ptr<Skel, SkeletonDeleter<Skel, Destroy>>;
+// Owns a skeleton: open -> load -> destroy, destroy also on every error path. The destroy
+// function is held at run time, not as a template argument: generated skeleton functions are
+// static, and a class member naming one in its type trips -Wsubobject-linkage.
+//   SkeletonPtr<simple> skeleton(simple__open_opts(&opts), simple__destroy);
+template <typename Skel>
+using SkeletonPtr = std::unique_ptr<Skel, void (*)(Skel *)>;
 
 struct LinkDeleter {
 	void operator()(bpf_link *link) const { bpf_link__destroy(link); }
