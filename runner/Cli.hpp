@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#pragma once
+
+#include "Duration.hpp"
+#include "RunnerSettings.hpp"
+
+#include <spdlog/common.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace scxr {
+
+// What the command line asks for.
+struct CliOptions {
+	enum class Command { run, check, plugins, help, version };
+
+	Command command = Command::help;
+	std::string profile_path;           // run, check
+	bool json = false;                  // plugins --json
+	spdlog::level::level_enum log_level = spdlog::level::info;
+	bool verbose = false;               // -v or a log level of debug or below
+	std::vector<std::string> plugin_directories; // --plugin-dir, in order
+	RunnerSettings runner_overrides;    // --stats-interval, --stats-format
+	std::optional<Duration> run_for;    // --duration
+};
+
+// Parses the command line:
+//   scx-runner [OPTIONS] PROFILE.toml        run a profile
+//   scx-runner [OPTIONS] check PROFILE.toml  validate it without root or kernel
+//   scx-runner [OPTIONS] plugins [--json]    list plugins and their options
+class Cli {
+public:
+	// arguments excludes argv[0]. Throws RunnerError (usage) with a hint.
+	static CliOptions parse(const std::vector<std::string> &arguments);
+
+	static std::string usage();
+	static std::string version();
+};
+
+} // namespace scxr

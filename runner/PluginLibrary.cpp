@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "PluginLibrary.hpp"
+
+#include "RunnerError.hpp"
+
+#include <fmt/format.h>
+
+#include <dlfcn.h>
+
+namespace scxr {
+
+namespace {
+
+const char *const kRebuildHint = "rebuild the plugin against this runner's headers (plugins/include/scx_runner/plugin_abi.h)";
+
+// Closes the handle unless released: the checks below throw with the file still open.
+struct HandleGuard {
+	void *handle;
+	~HandleGuard()
+	{
+		if (handle)
+			dlclose(handle);
+	}
+};
+
+void check_version(const scxr_plugin_entry &entry, const std::string &id)
+{
+	if (entry.abi_major != SCXR_ABI_MAJOR)
+		throw RunnerError(ExitCode::plugin_abi,
+				  fmt::format("plugin '{}' was built for ABI {}.{}, this runner provides {}.{}", id,
+					      entry.abi_major, entry.abi_minor, SCXR_ABI_MAJOR, SCXR_ABI_MINOR),
+				  fmt::format("{}: the major versions differ, so the two cannot work together", kRebuildHint));
+	if (entry.abi_minor > SCXR_ABI_MINOR)
+		throw RunnerError(ExitCode::plugin_abi,
+				  fmt::format("plugin '{}' was built for ABI {}.{}, this runner provides {}.{}", id,
+					      entry.abi_major, entry.abi_minor, SCXR_ABI_MAJOR, SCXR_ABI_MINOR),
+				  fmt::format("the plugin needs a newer runner: upgrade scx-runner, or {}", kRebuildHint));
+	if (entry.struct_size < PluginLibrary::kEntrySizeV1_0)
+		throw RunnerError(ExitCode::plugin_abi,
+				  fmt::format("plugin '{}' has a truncated entry: struct_size is {} bytes, ABI {}.{} needs at least {}",
+					      id, entry.struct_size, entry.abi_major, entry.abi_minor, PluginLibrary::kEntrySizeV1_0),
+				  kRebuildHint);
+}
+
+void check_functions(const scxr_plugin_entry &entry, const std::string &id)
+{
+	const std::pair<const void *, const char *> functions[] = {
+		{reinterpret_cast<const void *>(entry.create), "create"},
+		{reinterpret_cast<const void *>(entry.destroy), "destroy"},
+		{reinterpret_cast<const void *>(entry.last_error), "last_error"},
+		{reinterpret_cast<const void *>(entry.configure), "configure"},
+		{reinterpret_cast<const void *>(entry.load), "load"},
+		{reinterpret_cast<const void *>(entry.attach), "attach"},
+		{reinterpret_cast<const void *>(entry.detach), "detach"},
+		{reinterpret_cast<const void *>(entry.poll), "poll"},
+		{reinterpret_cast<const void *>(entry.stats), "stats"},
+		{reinterpret_cast<const void *>(entry.dump), "dump"},
+	};
+	for (const auto &[function, name] : functions)
+		if (!function)
+			throw RunnerError(ExitCode::plugin_abi,
+					  fmt::format("plugin '{}' is incomplete: its entry has no {}() function", id, name),
+					  "every function of the entry is required; fix the plugin");
+}
+
+void check_tables(const scxr_plugin_entry &entry, const std::string &id)
+{
+	if (entry.option_count > 0 && !entry.options)
+		throw RunnerError(ExitCode::plugin_abi,
+				  fmt::format("plugin '{}' declares {} options but no option table", id, entry.option_count));
+	if (entry.requirement_count > 0 && !entry.requirements)
+		throw RunnerError(ExitCode::plugin_abi, fmt::format("plugin '{}' declares {} kernel requirements but no table",
+								    id, entry.requirement_count));
+	const auto problems = OptionSchema(entry.options, entry.option_count).problems();
+	if (!problems.empty()) {
+		std::string details;
+		for (const std::string &problem : problems)
+			details += "  " + problem + "\n";
+		throw RunnerError(ExitCode::plugin_abi, fmt::format("plugin '{}' publishes an invalid option schema", id),
+				  details + "this is a bug in the plugin; fix its option table");
+	}
+	for (size_t index = 0; index < entry.requirement_count; ++index) {
+		const scxr_requirement &requirement = entry.requirements[index];
+		if (!requirement.name || (requirement.kind == SCXR_REQ_MEMBER && !requirement.member))
+			throw RunnerError(ExitCode::plugin_abi,
+					  fmt::format("plugin '{}': kernel requirement #{} has no name", id, index));
+	}
+}
+
+} // namespace
+
+std::shared_ptr<const PluginLibrary> PluginLibrary::open(const std::filesystem::path &path,
+							 const std::string &expected_id)
+{
+	// RTLD_LOCAL: two plugins (or two versions of one during a swap) never see each other's
+	// symbols. RTLD_NOW: a missing symbol fails here, not in the middle of a run.
+	HandleGuard guard{dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL)};
+	if (!guard.handle)
+		throw RunnerError(ExitCode::plugin_abi, fmt::format("cannot load plugin file {}: {}", path.string(), dlerror()),
+				  "the file must be an scx-runner plugin (a shared object) built for this system");
+	dlerror();
+	const auto *entry = static_cast<const scxr_plugin_entry *>(dlsym(guard.handle, SCXR_ENTRY_SYMBOL));
+	if (!entry)
+		throw RunnerError(ExitCode::plugin_abi,
+				  fmt::format("{} is not an scx-runner plugin: it does not export '{}'", path.string(),
+					      SCXR_ENTRY_SYMBOL),
+				  "a plugin defines its entry with scxr::sdk::make_entry and links with plugins/sdk/plugin.map");
+
+	check_version(*entry, expected_id);
+	if (!entry->id || expected_id != entry->id)
+		throw RunnerError(ExitCode::plugin_abi,
+				  fmt::format("plugin file {} says its id is '{}', but it was looked up as '{}'", path.string(),
+					      entry->id ? entry->id : "(none)", expected_id),
+				  fmt::format("a plugin's file must be named <id>.so: rename it to {}.so or fix the id",
+					      entry->id ? entry->id : "<id>"));
+	check_functions(*entry, expected_id);
+	check_tables(*entry, expected_id);
+
+	void *handle = guard.handle;
+	guard.handle = nullptr;
+	return std::shared_ptr<const PluginLibrary>(new PluginLibrary(handle, entry, path));
+}
+
+PluginLibrary::~PluginLibrary() { dlclose(handle_); }
+
+std::span<const scxr_requirement> PluginLibrary::requirements() const
+{
+	if (!entry_->requirements)
+		return {};
+	return {entry_->requirements, entry_->requirement_count};
+}
+
+} // namespace scxr
