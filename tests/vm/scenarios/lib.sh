@@ -197,7 +197,7 @@ finish() {
     fi
     if [ "$SCXTEST_FAILURES" -ne 0 ]; then
         echo "---- kernel log lines about sched_ext"
-        dmesg | grep -i -e sched_ext -e 'scx' | tail -n 40 | sed 's/^/  | /'
+        dmesg | grep -i -e sched_ext -e 'scx_' | grep -v -i 'command line' | tail -n 40 | sed 's/^/  | /'
         echo "----"
     fi
     echo "SUMMARY: $SCXTEST_NAME: $((SCXTEST_CHECKS - SCXTEST_FAILURES))/$SCXTEST_CHECKS checks passed"
