@@ -104,6 +104,9 @@ _Static_assert((QMAP_MAX_CPUS & (QMAP_MAX_CPUS - 1)) == 0,
 _Static_assert(sizeof(struct qmap_arena) <
 		       (unsigned long long)QMAP_ARENA_MAX_PAGES * SCXR_ARENA_PAGE_SIZE,
 	       "struct qmap_arena must leave room in the arena for the task_ctx slab");
+_Static_assert(QMAP_OPS_SWITCH_PARTIAL == SCX_OPS_SWITCH_PARTIAL &&
+		       QMAP_OPS_ALWAYS_ENQ_IMMED == SCX_OPS_ALWAYS_ENQ_IMMED,
+	       "qmap.h's copies of the ops flags must match vmlinux.h");
 _Static_assert(sizeof(struct task_ctx) <= SCXR_ARENA_PAGE_SIZE,
 	       "slab sizing assumes several task_ctx per page");
 
@@ -1142,7 +1145,14 @@ static s32 init_task_ctx_slab(void)
 		return -E2BIG;
 	}
 
-	slab = bpf_arena_alloc_pages(&arena, NULL, nr_pages, NUMA_NO_NODE, 0);
+	/*
+	 * The arena outlives a detach: when the plugin attaches the same
+	 * loaded scheduler again, every task has been through exit_task, so
+	 * the old slab is wholly free and is simply chained up again.
+	 */
+	slab = qa.task_ctxs;
+	if (!slab)
+		slab = bpf_arena_alloc_pages(&arena, NULL, nr_pages, NUMA_NO_NODE, 0);
 	if (!slab) {
 		scx_bpf_error("cannot allocate %u arena pages for the task_ctx slab", nr_pages);
 		return -ENOMEM;
@@ -1174,8 +1184,12 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(qmap_init)
 	if (ret)
 		return ret;
 
-	bpf_for(i, 0, QMAP_NR_FIFOS)
+	bpf_for(i, 0, QMAP_NR_FIFOS) {
+		qa.fifos[i].head = NULL;
+		qa.fifos[i].tail = NULL;
+		qa.fifos[i].nr_queued = 0;
 		qa.fifos[i].idx = i;
+	}
 
 	/* A child scheduler sees only its cgroup; the map would mislead. */
 	if (print_msgs && !sub_cgroup_id)

@@ -54,6 +54,14 @@
  */
 #define QMAP_ARENA_MAX_PAGES	(1u << 16)
 
+/*
+ * sched_ext_ops.flags bits the plugin sets before load, when userspace has no
+ * vmlinux.h to name them. qmap.bpf.c checks them against the vendored
+ * vmlinux.h; the kernel never renumbers these bits.
+ */
+#define QMAP_OPS_SWITCH_PARTIAL		(1ull << 3)
+#define QMAP_OPS_ALWAYS_ENQ_IMMED	(1ull << 7)
+
 struct qmap_fifo;
 
 /*

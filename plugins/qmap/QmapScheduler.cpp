@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "scx_runner/sdk/BpfTypes.hpp"
+
+#include "qmap.h"
+#include "scx_runner/exit_info.h"
+#include "qmap.skel.h"
+
+#include "QmapScheduler.hpp"
+
+#include "QmapOptions.hpp"
+
+#include "scx_runner/sdk/KernelBtf.hpp"
+#include "scx_runner/sdk/PluginError.hpp"
+#include "scx_runner/sdk/Skeleton.hpp"
+
+#include <bpf/libbpf.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstddef>
+#include <cstring>
+
+namespace scxr::qmap_plugin {
+
+namespace {
+
+constexpr const char *kSchedulerName = "qmap";
+
+uint32_t to_u32(uint64_t value) { return static_cast<uint32_t>(std::min<uint64_t>(value, kU32Max)); }
+
+// The id sched_ext knows a cgroup by is its cgroupfs inode number.
+uint64_t cgroup_id_of(const std::string &path)
+{
+	struct stat status{};
+	if (stat(path.c_str(), &status) != 0)
+		throw sdk::PluginError(SCXR_ERR_INVALID_ARGUMENT,
+				       "option sub_scheduler_cgroup: cannot stat '" + path +
+					       "': " + sdk::errno_text(errno) +
+					       "; give a cgroup directory such as /sys/fs/cgroup/workload");
+	if (!S_ISDIR(status.st_mode))
+		throw sdk::PluginError(SCXR_ERR_INVALID_ARGUMENT,
+				       "option sub_scheduler_cgroup: '" + path +
+					       "' is not a directory; give a cgroup directory such as "
+					       "/sys/fs/cgroup/workload");
+	return status.st_ino;
+}
+
+sdk::StatRow counter(const char *name, uint64_t value, const char *unit, const char *help)
+{
+	return {name, SCXR_STAT_COUNTER, static_cast<double>(value), unit, help};
+}
+
+sdk::StatRow gauge(const char *name, double value, const char *unit, const char *help)
+{
+	return {name, SCXR_STAT_GAUGE, value, unit, help};
+}
+
+} // namespace
+
+QmapScheduler::QmapScheduler(const sdk::Host &host) : sdk::Scheduler(host) {}
+
+void QmapScheduler::SkeletonDeleter::operator()(::qmap *skeleton) const { ::qmap::destroy(skeleton); }
+
+void QmapScheduler::configure(const sdk::OptionValues &options)
+{
+	// Checked before the skeleton exists, so a bad path leaves nothing half-configured.
+	sub_scheduler_cgroup_ = options.get_string("sub_scheduler_cgroup");
+	const uint64_t sub_cgroup_id = sub_scheduler_cgroup_.empty() ? 0 : cgroup_id_of(sub_scheduler_cgroup_);
+
+	skeleton_.reset(::qmap::open());
+	if (!skeleton_)
+		throw sdk::PluginError(SCXR_ERR_INTERNAL,
+				       "cannot open the qmap BPF object: " + sdk::errno_text(errno));
+
+	auto &rodata = *skeleton_->rodata;
+	auto &ops = *skeleton_->struct_ops.qmap_ops;
+
+	rodata.slice_ns = options.get_duration_ns("slice");
+	rodata.dsp_batch = to_u32(options.get_uint("dispatch_batch"));
+	rodata.max_tasks = to_u32(options.get_uint("max_tasks"));
+	rodata.highpri_boosting = options.get_bool("highpri_boosting");
+	rodata.print_dsqs_and_events = options.get_bool("print_dsqs_and_events");
+	rodata.print_msgs = options.get_bool("print_messages");
+	rodata.suppress_dump = options.get_bool("suppress_dump");
+	rodata.test_error_after = to_u32(options.get_uint("error_after_enqueues"));
+	rodata.stall_user_nth = to_u32(options.get_uint("stall_user_nth"));
+	rodata.stall_kernel_nth = to_u32(options.get_uint("stall_kernel_nth"));
+	rodata.dsp_inf_loop_after = to_u32(options.get_uint("dispatch_loop_after"));
+	rodata.immed_stress_nth = to_u32(options.get_uint("immed_stress_nth"));
+
+	// -1 names the process that loads the scheduler, which is the runner itself.
+	const int64_t disallow_tgid = options.get_int("disallow_tgid");
+	rodata.disallow_tgid = disallow_tgid < 0 ? getpid() : static_cast<int32_t>(disallow_tgid);
+
+	rodata.always_enq_immed = options.get_bool("always_enq_immed");
+	if (rodata.always_enq_immed)
+		ops.flags |= QMAP_OPS_ALWAYS_ENQ_IMMED;
+	if (options.get_bool("switch_partial"))
+		ops.flags |= QMAP_OPS_SWITCH_PARTIAL;
+
+	// The kernel attaches a child by the cgroup in its ops; the BPF side only reads its copy.
+	ops.sub_cgroup_id = sub_cgroup_id;
+	rodata.sub_cgroup_id = sub_cgroup_id;
+
+	// The kernel fills a dump buffer of the struct_ops length and ops.exit copies up to the
+	// rodata length into exit_dump: all three must agree. The kernel reads a struct_ops length
+	// of 0 as "its default", so "no dump" is asked for with the smallest real buffer instead.
+	const auto dump_length = static_cast<uint32_t>(
+		std::min<uint64_t>(options.get_uint("exit_dump_len"), kMaxExitDumpLength));
+	sdk::set_exit_dump_length(skeleton_.get(), dump_length);
+	ops.exit_dump_len = std::max<uint32_t>(dump_length, 1);
+}
+
+void QmapScheduler::adapt_to_kernel(const sdk::KernelBtf &kernel)
+{
+	auto &ops = *skeleton_->struct_ops.qmap_ops;
+
+	if (kernel.has_type("sched_ext_ops_cid")) {
+		if (!sub_scheduler_cgroup_.empty())
+			throw sdk::PluginError(
+				SCXR_ERR_KERNEL_UNSUPPORTED,
+				"option sub_scheduler_cgroup ('" + sub_scheduler_cgroup_ +
+					"'): this kernel (7.2 or newer: it has struct sched_ext_ops_cid) runs "
+					"sub-schedulers only in the cid form of sched_ext_ops, and qmap is built "
+					"in the classic form; remove the option to run qmap as the root scheduler");
+		// The kernel would refuse to enable classic ops that set these (they "require
+		// cid-form struct_ops"); without them qmap runs as a root that hosts no children.
+		ops.sub_attach = nullptr;
+		ops.sub_detach = nullptr;
+		host().info("qmap: hosting sub-schedulers needs the cid form of sched_ext_ops on this "
+			    "kernel; running without sub_attach/sub_detach");
+	} else if (!kernel.has_member("sched_ext_ops", "sub_attach")) {
+		if (!sub_scheduler_cgroup_.empty())
+			throw sdk::PluginError(SCXR_ERR_KERNEL_UNSUPPORTED,
+					       "option sub_scheduler_cgroup needs sched_ext sub-schedulers "
+					       "(kernel 7.1 or newer); this kernel has none");
+		ops.sub_attach = nullptr;
+		ops.sub_detach = nullptr;
+	}
+
+	if ((ops.flags & QMAP_OPS_ALWAYS_ENQ_IMMED) && !kernel.has_enum_value("SCX_OPS_ALWAYS_ENQ_IMMED"))
+		throw sdk::PluginError(SCXR_ERR_KERNEL_UNSUPPORTED,
+				       "option always_enq_immed needs SCX_OPS_ALWAYS_ENQ_IMMED (kernel 7.1 or "
+				       "newer); this kernel lacks it");
+
+	kernel_has_cpuperf_ = kernel.has_kfunc("scx_bpf_cpuperf_cur");
+}
+
+void QmapScheduler::load()
+{
+	adapt_to_kernel(*sdk::KernelBtf::load_running());
+
+	if (const int error = ::qmap::load(skeleton_.get()); error)
+		throw sdk::PluginError(sdk::status_for_load_error(error),
+				       "the kernel did not accept the qmap BPF scheduler: " + sdk::errno_text(error));
+	if (!arena_view())
+		throw sdk::PluginError(SCXR_ERR_INTERNAL,
+				       "the qmap arena is not mapped where its map says it is (map_extra)");
+}
+
+std::optional<QmapArenaView> QmapScheduler::arena_view() const
+{
+	if (!skeleton_ || !skeleton_->arena)
+		return std::nullopt;
+	// The kernel maps the arena's user half at map_extra, max_entries pages long, and libbpf
+	// maps it there in this process. Where libbpf puts qa inside it differs by version.
+	const bpf_map *map = skeleton_->maps.arena;
+	const auto begin = static_cast<uintptr_t>(bpf_map__map_extra(map));
+	const size_t size = static_cast<size_t>(bpf_map__max_entries(map)) *
+			    static_cast<size_t>(sysconf(_SC_PAGESIZE));
+	const auto qa = reinterpret_cast<uintptr_t>(&skeleton_->arena->qa);
+	if (qa < begin || qa + sizeof(qmap_arena) > begin + size)
+		return std::nullopt;
+	return QmapArenaView(&skeleton_->arena->qa, begin, size);
+}
+
+void QmapScheduler::reset_arena_counters()
+{
+	// Everything before the slab pointers is per-attach state; the slab itself is reused by
+	// the next ops.init (see init_task_ctx_slab() in qmap.bpf.c).
+	std::memset(&skeleton_->arena->qa, 0, offsetof(qmap_arena, task_ctxs));
+}
+
+void QmapScheduler::attach()
+{
+	// A re-attach after detach() starts from a clean slate: no stale exit, counters from zero.
+	sdk::clear_exit_info(skeleton_.get());
+	reset_arena_counters();
+	link_.reset(sdk::attach_struct_ops(skeleton_->maps.qmap_ops, kSchedulerName).release());
+}
+
+void QmapScheduler::detach()
+{
+	// Destroying the link disables the scheduler; by the time it returns the kernel has run
+	// ops.exit, so poll() after this still reports the exit.
+	link_.reset();
+}
+
+sdk::ExitReport QmapScheduler::poll() { return sdk::read_exit_report(skeleton_.get()); }
+
+std::vector<sdk::StatRow> QmapScheduler::stats()
+{
+	const auto view = arena_view();
+	const QmapCounters c = view ? view->counters() : QmapCounters{};
+
+	std::vector<sdk::StatRow> rows = {
+		counter("enqueued", c.enqueued, "tasks", "tasks queued on the five FIFOs"),
+		counter("dispatched", c.dispatched, "tasks", "tasks moved from the FIFOs to the shared queue"),
+		gauge("enqueued_minus_dispatched", static_cast<double>(c.enqueued) - static_cast<double>(c.dispatched),
+		      "tasks", "FIFO entries not dispatched (yet): dequeued or still waiting"),
+		counter("reenqueued", c.reenqueued, "tasks",
+			"enqueues the kernel repeated, e.g. after a higher class took the CPU"),
+		counter("reenqueued_cpu0", c.reenqueued_cpu0, "tasks", "of those, tasks that were on CPU 0"),
+		counter("dequeued", c.dequeued, "tasks", "tasks the kernel took back from the scheduler"),
+		counter("core_sched_execed", c.core_sched_execed, "tasks",
+			"dequeues because core scheduling ran the task on a sibling"),
+		counter("enqueue_direct_dispatches", c.enqueue_direct_dispatches, "tasks",
+			"tasks sent from enqueue straight to an idle CPU"),
+		counter("expedited_local", c.expedited_local, "tasks",
+			"boosted tasks moved to the dispatching CPU"),
+		counter("expedited_remote", c.expedited_remote, "tasks", "boosted tasks moved to another CPU"),
+		counter("expedited_from_timer", c.expedited_from_timer, "tasks",
+			"boosted tasks moved by the once-a-second timer"),
+		counter("expedited_lost", c.expedited_lost, "tasks",
+			"boosted tasks that left the queue before they could be moved"),
+		gauge("highpri_queued", static_cast<double>(c.highpri_queued), "tasks",
+		      "boosted tasks waiting on the FIFOs"),
+		gauge("task_ctxs_in_use", static_cast<double>(c.task_ctxs_in_use), "tasks",
+		      "task contexts taken from the slab"),
+		gauge("task_ctx_capacity", c.task_ctx_capacity, "tasks", "size of the task context slab (max_tasks)"),
+	};
+	static const char *const kFifoNames[QMAP_NR_FIFOS] = {"fifo0_queued", "fifo1_queued", "fifo2_queued",
+							       "fifo3_queued", "fifo4_queued"};
+	for (unsigned fifo = 0; fifo < QMAP_NR_FIFOS; ++fifo)
+		rows.push_back(gauge(kFifoNames[fifo], c.fifo_queued[fifo], "tasks",
+				     "tasks waiting on this FIFO (higher index: heavier tasks, served more)"));
+	if (skeleton_ && skeleton_->rodata->test_error_after)
+		rows.push_back(gauge("error_countdown", c.test_error_countdown, "enqueues",
+				     "enqueues left before the test error (error_after_enqueues)"));
+	// Without scx_bpf_cpuperf_cur the BPF side cannot measure these; zeros would look real.
+	if (kernel_has_cpuperf_) {
+		rows.push_back(gauge("cpuperf_cur_min", c.cpuperf_min, "1/1024", "lowest current CPU performance level"));
+		rows.push_back(gauge("cpuperf_cur_avg", c.cpuperf_avg, "1/1024",
+				     "capacity-weighted average current performance level"));
+		rows.push_back(gauge("cpuperf_cur_max", c.cpuperf_max, "1/1024", "highest current CPU performance level"));
+		rows.push_back(gauge("cpuperf_target_min", c.cpuperf_target_min, "1/1024",
+				     "lowest performance target qmap set"));
+		rows.push_back(gauge("cpuperf_target_avg", c.cpuperf_target_avg, "1/1024",
+				     "average performance target qmap set"));
+		rows.push_back(gauge("cpuperf_target_max", c.cpuperf_target_max, "1/1024",
+				     "highest performance target qmap set"));
+	}
+	return rows;
+}
+
+std::string QmapScheduler::dump()
+{
+	std::string text;
+	text += "attached: " + std::string(link_ ? "yes" : "no") + "\n";
+	if (skeleton_) {
+		text += "slice_ns: " + std::to_string(skeleton_->rodata->slice_ns) + "\n";
+		text += "dispatch_batch: " + std::to_string(skeleton_->rodata->dsp_batch) + "\n";
+		if (!sub_scheduler_cgroup_.empty())
+			text += "sub_scheduler_cgroup: " + sub_scheduler_cgroup_ + "\n";
+	}
+	const auto view = arena_view();
+	text += view ? view->describe() : "qmap: the arena is not mapped (the scheduler is not loaded)\n";
+	return text;
+}
+
+} // namespace scxr::qmap_plugin
