@@ -1117,11 +1117,31 @@ static s32 start_timer(void *map, int (*callback)(void *, int *, struct bpf_time
 	u32 key = 0;
 	struct timer_slot *slot = bpf_map_lookup_elem(map, &key);
 
+	s32 ret;
+
 	if (!slot)
 		return -ESRCH;
-	bpf_timer_init(&slot->timer, map, CLOCK_MONOTONIC);
-	bpf_timer_set_callback(&slot->timer, callback);
+	/*
+	 * The timer maps outlive a detach, so when the plugin attaches the
+	 * same loaded scheduler again the timer is already initialised.
+	 */
+	ret = bpf_timer_init(&slot->timer, map, CLOCK_MONOTONIC);
+	if (ret && ret != -EBUSY)
+		return ret;
+	ret = bpf_timer_set_callback(&slot->timer, callback);
+	if (ret)
+		return ret;
 	return bpf_timer_start(&slot->timer, interval_ns, 0);
+}
+
+/* A detached scheduler must not keep calling scx kfuncs from its timers. */
+static void stop_timer(void *map)
+{
+	u32 key = 0;
+	struct timer_slot *slot = bpf_map_lookup_elem(map, &key);
+
+	if (slot)
+		bpf_timer_cancel(&slot->timer);
 }
 
 /* ---------------------------------------------------------------------------
@@ -1228,6 +1248,8 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(qmap_init)
 
 void BPF_STRUCT_OPS(qmap_exit, struct scx_exit_info *ei)
 {
+	stop_timer(&monitor_timer);
+	stop_timer(&lowpri_timer);
 	SCXR_EXIT_INFO_RECORD(ei);
 }
 
