@@ -7,10 +7,12 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 namespace scxr {
 
@@ -64,6 +66,13 @@ public:
 				unknown_key(key, "the top level of a profile", kTopLevelKeys,
 					    "a profile has 'plugin = \"<id>\"', an [options] table and a [runner] table");
 		}
+		// toml++ iterates keys in sorted order; users read files top to bottom.
+		std::stable_sort(profile.options.begin(), profile.options.end(), [](const auto &left, const auto &right) {
+			return before(left.key_position, right.key_position);
+		});
+		std::stable_sort(diagnostics_.begin(), diagnostics_.end(), [](const auto &left, const auto &right) {
+			return before(left.position, right.position);
+		});
 		if (!document.contains(kPluginKey))
 			report(position(document), "the profile does not say which plugin to run",
 			       "add a line like plugin = \"qmap\" at the top ('scx-runner plugins' lists them)");
@@ -73,6 +82,11 @@ public:
 	}
 
 private:
+	static bool before(const SourcePosition &left, const SourcePosition &right)
+	{
+		return std::tie(left.line, left.column) < std::tie(right.line, right.column);
+	}
+
 	SourcePosition position(const toml::source_region &region) const
 	{
 		return SourcePosition{file_, region.begin.line, region.begin.column};

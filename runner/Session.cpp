@@ -108,7 +108,7 @@ std::optional<ExitCode> Session::handle_signals(PluginInstance &instance, std::c
 		switch (signal) {
 		case SIGINT:
 		case SIGTERM:
-			spdlog::info("{}: received {}, detaching", instance.id(), sigabbrev_np(signal));
+			spdlog::info("{}: received SIG{}, detaching", instance.id(), sigabbrev_np(signal));
 			instance.detach();
 			return ExitCode::ok;
 		case SIGUSR1:

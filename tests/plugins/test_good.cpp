@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// test_good: a well-behaved plugin with one option of every type and no BPF at all. It fakes a
+// scheduler in memory so the runner's whole lifecycle can be tested without root or a kernel:
+// counters that move on every stats reading, an exit reported after a configurable number of
+// polls (optionally asking for a restart), a live dump and an exit dump.
+#include <scx_runner/sdk/Entry.hpp>
+#include <scx_runner/sdk/Options.hpp>
+#include <scx_runner/sdk/PluginError.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace {
+
+using namespace scxr::sdk;
+
+constexpr const char *kModes[] = {"fifo", "weighted", "random", nullptr};
+
+constexpr scxr_option_desc kOptions[] = {
+	option::boolean("verbose", "log every poll through the host", false),
+	option::integer("offset", "added to the gauge", "tasks", -5, -1000, 1000),
+	option::unsigned_integer("batch", "tasks 'dispatched' per stats reading", "tasks", 8, 1, 64),
+	option::floating("ratio", "share of the fake load", "", 0.5, 0.0, 1.0),
+	option::string("label", "a name shown in dumps", "fake"),
+	option::enumeration("mode", "queueing discipline", kModes, "fifo"),
+	option::duration("slice", "time slice", 20 * kMillisecond, 100 * kMicrosecond, kSecond),
+	option::path("trace_file", "where a real scheduler would write a trace", nullptr),
+	option::unsigned_integer("exit_after_polls", "report an exit after this many polls (0: never)", "polls", 0, 0,
+				 1'000'000),
+	option::integer("exit_kind", "the SCX_EXIT_* kind of that exit", "", 1025, 0, 4096),
+	option::boolean("request_restart", "ask for a restart with that exit (SCX_ECODE_ACT_RESTART)", false),
+};
+
+constexpr scxr_requirement kRequirements[] = {
+	requirement::type("sched_ext_ops", "6.12", "sched_ext"),
+};
+
+class FakeScheduler : public Scheduler {
+public:
+	using Scheduler::Scheduler;
+
+	void configure(const OptionValues &options) override
+	{
+		verbose_ = options.get_bool("verbose");
+		offset_ = options.get_int("offset");
+		batch_ = options.get_uint("batch");
+		ratio_ = options.get_float("ratio");
+		label_ = options.get_string("label");
+		mode_ = options.get_string("mode");
+		slice_ns_ = options.get_duration_ns("slice");
+		trace_file_ = options.get_string("trace_file");
+		exit_after_polls_ = options.get_uint("exit_after_polls");
+		exit_kind_ = static_cast<int32_t>(options.get_int("exit_kind"));
+		request_restart_ = options.get_bool("request_restart");
+	}
+
+	void load() override { host().info("loaded: mode=" + mode_ + " slice_ns=" + std::to_string(slice_ns_)); }
+
+	void attach() override
+	{
+		++attaches_;
+		polls_ = 0;
+	}
+
+	void detach() override { host().debug("detached after " + std::to_string(polls_) + " polls"); }
+
+	ExitReport poll() override
+	{
+		++polls_;
+		if (verbose_)
+			host().debug("poll " + std::to_string(polls_));
+		ExitReport report;
+		if (exit_after_polls_ == 0 || polls_ < exit_after_polls_)
+			return report;
+		report.exited = true;
+		report.kind = exit_kind_;
+		report.exit_code = request_restart_ ? static_cast<int64_t>(SCXR_EXIT_CODE_RESTART) : 0;
+		report.reason = "fake exit";
+		report.message = "exited after " + std::to_string(polls_) + " polls";
+		report.dump = "fake debug dump\nlabel=" + label_ + "\n";
+		return report;
+	}
+
+	std::vector<StatRow> stats() override
+	{
+		++stats_reads_;
+		dispatched_ += batch_;
+		return {
+			StatRow{"nr_polls", SCXR_STAT_COUNTER, static_cast<double>(polls_), "polls", "polls since attach"},
+			StatRow{"nr_dispatched", SCXR_STAT_COUNTER, static_cast<double>(dispatched_), "tasks",
+				"batch per stats reading"},
+			StatRow{"nr_attaches", SCXR_STAT_COUNTER, static_cast<double>(attaches_), "", "attach() calls"},
+			StatRow{"load", SCXR_STAT_GAUGE, ratio_ + static_cast<double>(offset_), "", "ratio plus offset"},
+		};
+	}
+
+	std::string dump() override
+	{
+		return "label=" + label_ + " mode=" + mode_ + " slice_ns=" + std::to_string(slice_ns_) +
+		       " trace_file=" + (trace_file_.empty() ? "unset" : trace_file_) + " polls=" + std::to_string(polls_) +
+		       " dispatched=" + std::to_string(dispatched_) + "\n";
+	}
+
+private:
+	bool verbose_ = false;
+	int64_t offset_ = 0;
+	uint64_t batch_ = 0;
+	double ratio_ = 0;
+	std::string label_;
+	std::string mode_;
+	uint64_t slice_ns_ = 0;
+	std::string trace_file_;
+	uint64_t exit_after_polls_ = 0;
+	int32_t exit_kind_ = 0;
+	bool request_restart_ = false;
+
+	uint64_t polls_ = 0;
+	uint64_t attaches_ = 0;
+	uint64_t stats_reads_ = 0;
+	uint64_t dispatched_ = 0;
+};
+
+} // namespace
+
+extern "C" SCXR_PLUGIN_EXPORT const scxr_plugin_entry scx_runner_plugin_entry = scxr::sdk::make_entry<FakeScheduler>(
+	{"test_good", "1.2.3", "a fake in-memory scheduler for the runner's tests", kOptions, kRequirements});

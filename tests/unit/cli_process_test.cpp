@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// The installed binary, run as a subprocess: exit codes, help, check, plugins --json, and what
+// a run does on this machine (which has no root or no sched_ext in a normal test setup).
+#include "JsonValue.hpp"
+#include "Subprocess.hpp"
+#include "TemporaryDirectory.hpp"
+#include "TestPlugins.hpp"
+
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+
+using Catch::Matchers::ContainsSubstring;
+using Catch::Matchers::StartsWith;
+using scxr::test::JsonValue;
+using scxr::test::ProcessResult;
+using scxr::test::Subprocess;
+using scxr::test::TestPlugins;
+
+namespace {
+
+ProcessResult runner(std::vector<std::string> arguments, const std::map<std::string, std::string> &environment = {})
+{
+	return Subprocess::run(TestPlugins::runner(), arguments, environment);
+}
+
+ProcessResult runner_with_plugins(std::vector<std::string> arguments)
+{
+	arguments.insert(arguments.begin(), {"--plugin-dir", TestPlugins::directory().string()});
+	return runner(arguments);
+}
+
+std::string first_line(const std::string &path)
+{
+	std::ifstream stream(path);
+	std::string line;
+	std::getline(stream, line);
+	return line;
+}
+
+} // namespace
+
+TEST_CASE("--help prints usage to stdout and exits 0", "[cli-process]")
+{
+	const ProcessResult result = runner({"--help"});
+	CHECK(result.exit_code == 0);
+	CHECK_THAT(result.out, StartsWith("Usage:\n"));
+	CHECK_THAT(result.out, ContainsSubstring("Exit codes: 0 ok, 1 usage, 2 bad profile"));
+	CHECK(result.err.empty());
+}
+
+TEST_CASE("--version names the runner and its plugin ABI", "[cli-process]")
+{
+	const ProcessResult result = runner({"--version"});
+	CHECK(result.exit_code == 0);
+	CHECK_THAT(result.out, StartsWith("scx-runner "));
+	CHECK_THAT(result.out, ContainsSubstring("(plugin ABI 1.0)"));
+}
+
+TEST_CASE("usage errors exit 1 and say what to do", "[cli-process]")
+{
+	ProcessResult result = runner({});
+	CHECK(result.exit_code == 1);
+	CHECK_THAT(result.err, ContainsSubstring("error: no profile given"));
+	result = runner({"--stats-format", "xml", "p.toml"});
+	CHECK(result.exit_code == 1);
+	CHECK_THAT(result.err, ContainsSubstring("run 'scx-runner --help' for usage"));
+}
+
+TEST_CASE("check: a good profile exits 0 without root or kernel", "[cli-process]")
+{
+	const ProcessResult result = runner_with_plugins({"check", TestPlugins::profile("good.toml").string()});
+	CHECK(result.exit_code == 0);
+	CHECK_THAT(result.out, ContainsSubstring(": ok\n"));
+	CHECK_THAT(result.out, ContainsSubstring("  batch = 16\n"));
+}
+
+TEST_CASE("check: a bad profile exits 2 with file:line:column and hints on stderr", "[cli-process]")
+{
+	const std::string path = TestPlugins::profile("wrong_types.toml").string();
+	const ProcessResult result = runner_with_plugins({"check", path});
+	CHECK(result.exit_code == 2);
+	CHECK_THAT(result.err, ContainsSubstring("error: " + path + ":4:11: option 'verbose' expects true or false"));
+	CHECK_THAT(result.err, ContainsSubstring("error: " + path + ":7:9: option 'slice' expects a duration string"));
+	CHECK_THAT(result.err, ContainsSubstring("  hint: write verbose = true without quotes\n"));
+	CHECK(result.out.empty());
+
+	const ProcessResult syntax = runner_with_plugins({"check", TestPlugins::profile("syntax_error.toml").string()});
+	CHECK(syntax.exit_code == 2);
+	CHECK_THAT(syntax.err, ContainsSubstring("syntax_error.toml:3:"));
+	CHECK_THAT(syntax.err, ContainsSubstring("TOML syntax error"));
+}
+
+TEST_CASE("check: plugin not found 3, not a plugin 4, unsafe 5", "[cli-process]")
+{
+	const ProcessResult missing = runner_with_plugins({"check", TestPlugins::profile("unknown_plugin.toml").string()});
+	CHECK(missing.exit_code == 3);
+	CHECK_THAT(missing.err, ContainsSubstring("unknown_plugin.toml:2:10: plugin 'test_goood' not found"));
+	CHECK_THAT(missing.err, ContainsSubstring("did you mean 'test_good'?"));
+
+	const ProcessResult abi = runner_with_plugins({"check", TestPlugins::profile("wrong_major.toml").string()});
+	CHECK(abi.exit_code == 4);
+	CHECK_THAT(abi.err, ContainsSubstring("was built for ABI 2.0, this runner provides 1.0"));
+
+	const scxr::test::TemporaryDirectory unsafe;
+	std::filesystem::copy_file(TestPlugins::file("test_good"), unsafe.path() / "test_good.so");
+	chmod((unsafe.path() / "test_good.so").c_str(), 0666);
+	const ProcessResult result =
+		runner({"--plugin-dir", unsafe.path().string(), "check", TestPlugins::profile("minimal.toml").string()});
+	CHECK(result.exit_code == 5);
+	CHECK_THAT(result.err, ContainsSubstring("fix: chmod go-w " + (unsafe.path() / "test_good.so").string()));
+}
+
+TEST_CASE("SCX_RUNNER_PLUGIN_PATH is searched", "[cli-process]")
+{
+	const ProcessResult result = runner({"check", TestPlugins::profile("minimal.toml").string()},
+					    {{"SCX_RUNNER_PLUGIN_PATH", "/nonexistent:" + TestPlugins::directory().string()}});
+	CHECK(result.exit_code == 0);
+}
+
+TEST_CASE("plugins --json prints one parseable document", "[cli-process]")
+{
+	const ProcessResult result = runner_with_plugins({"plugins", "--json"});
+	CHECK(result.exit_code == 0);
+	const JsonValue document = JsonValue::parse(result.out);
+	std::vector<std::string> ids;
+	for (const JsonValue &plugin : document["plugins"].array())
+		ids.push_back(plugin["id"].string());
+	CHECK(ids == std::vector<std::string>{"test_create_fails", "test_failing", "test_good", "test_throwing"});
+	for (const JsonValue &plugin : document["plugins"].array())
+		for (const JsonValue &option : plugin["options"].array()) {
+			CHECK(option.contains("type"));
+			CHECK(option.contains("default"));
+			CHECK(option.contains("help"));
+		}
+}
+
+TEST_CASE("running a profile here ends with the exit code this machine calls for", "[cli-process]")
+{
+	// The unit suite runs without root or sched_ext: the runner must say which is missing.
+	// Where both exist (a root shell on a sched_ext kernel) the fake scheduler runs and
+	// --duration ends it cleanly, or another scheduler is attached.
+	int expected = 0;
+	if (geteuid() != 0)
+		expected = 6;
+	else if (!std::filesystem::is_directory("/sys/kernel/sched_ext"))
+		expected = 7;
+	else if (first_line("/sys/kernel/sched_ext/state") != "disabled")
+		expected = 9;
+	const ProcessResult result =
+		runner_with_plugins({"--duration", "0.3", "--stats-interval", "50ms", TestPlugins::profile("minimal.toml").string()});
+	CAPTURE(result.err);
+	CHECK(result.exit_code == expected);
+	if (expected == 6)
+		CHECK_THAT(result.err, ContainsSubstring("must run as root"));
+	if (expected == 7)
+		CHECK_THAT(result.err, ContainsSubstring("has no sched_ext"));
+	if (expected == 0)
+		CHECK_THAT(result.out, StartsWith("test_good: "));
+}
