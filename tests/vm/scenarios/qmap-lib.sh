@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Helpers shared by the qmap scenarios (busybox sh), on top of lib.sh. The scenarios write their
+# profiles into the guest's /tmp, so each one shows the exact options it runs with.
+. /usr/share/scxtest/scenarios/lib.sh
+
+require_file /usr/bin/scx-runner "the runner is built"
+require_file /usr/lib/scx-runner/plugins/qmap.so "the qmap plugin is built"
+
+# Loading qmap means verifying tens of thousands of BPF instructions; under TCG that alone can
+# take a minute on a busy host. Timeouts in these scenarios are generous for that reason.
+QMAP_ATTACH_TIMEOUT=150
+
+# qmap_profile FILE [OPTION_LINES...]: writes a qmap profile with text stats every second. Each
+# further argument is one line of the [options] table, e.g. 'max_tasks = 8'.
+qmap_profile() {
+    _file=$1
+    shift
+    {
+        echo 'plugin = "qmap"'
+        echo '[options]'
+        for _line in "$@"; do echo "$_line"; done
+        echo '[runner]'
+        echo 'stats_interval = "1s"'
+        echo 'stats_format = "text"'
+    } >"$_file"
+    info "profile $_file: $(grep -v '^\[' "$_file" | grep -v '^plugin' | tr '\n' ' ')"
+}
+
+# stat_values NAME: every value the runner printed for stat NAME ("qmap: ... NAME=VALUE ...").
+stat_values() {
+    sed -n "s/^qmap:.* $1=\([0-9-][0-9]*\).*/\1/p" "$RUNNER_OUT"
+}
+
+# stat_last NAME: the last value printed for stat NAME, or empty.
+stat_last() { stat_values "$1" | tail -n 1; }
+
+# stat_moved NAME: NAME took at least two different values.
+stat_moved() { [ "$(stat_values "$1" | sort -u | wc -l)" -ge 2 ]; }
+
+# stat_positive NAME: the last printed value of NAME is above zero.
+stat_positive() {
+    _value=$(stat_last "$1")
+    [ -n "$_value" ] && [ "$_value" -gt 0 ]
+}
+
+# count_lines FILE TEXT: how many lines of FILE contain TEXT.
+count_lines() { grep -cF -- "$2" "$1" 2>/dev/null || true; }
+
+# expect_runner_exit NAME TIMEOUT: the background runner ends by itself with exit code NAME.
+expect_runner_exit() {
+    wait_pid_exit "$RUNNER_PID" "$2"
+    if [ "$WAIT_RC" -eq 124 ]; then
+        fail "the runner ended by itself within $2 s (it is still running)"
+        kill -INT "$RUNNER_PID" 2>/dev/null
+        wait_pid_exit "$RUNNER_PID" 30
+        return
+    fi
+    expect_exit_code "$1" "$WAIT_RC"
+}
