@@ -14,7 +14,7 @@ run_as_user timeout -s KILL 60 scx-runner /etc/scx-runner/simple.toml >"$RUNNER_
 RUNNER_RC=$?
 show_output "$RUNNER_OUT"
 expect_exit_code permission "$RUNNER_RC"
-check "the message says it must run as root" grep -qi -e 'root' "$RUNNER_OUT"
+check "the message says it must run as root" grep -qiE 'must (run as|be) root' "$RUNNER_OUT"
 check "nothing was attached (state 'disabled', enable_seq unchanged)" \
     [ "$(scx_state) $(scx_enable_seq)" = "disabled $seq_before" ]
 finish

@@ -17,7 +17,7 @@ esac
 
 # Show the kernel's sched_ext enable/disable messages (KERN_INFO) on the console from now on;
 # the boot itself stays quiet.
-echo 6 >/proc/sys/kernel/printk
+echo 7 >/proc/sys/kernel/printk
 
 # The workload outlives any duration; it is stopped when the runner has finished.
 start_workload --threads 4 --spinners 1 --seconds 86400 --quiet
