@@ -11,7 +11,8 @@ namespace scxr {
 
 namespace {
 
-const char *const kRebuildHint = "rebuild the plugin against this runner's headers (plugins/include/scx_runner/plugin_abi.h)";
+const char *const kRebuildHint = "rebuild the plugin against this runner's headers";
+const char *const kAbiHeader = "plugins/include/scx_runner/plugin_abi.h (installed as scx-runner/scx_runner/plugin_abi.h)";
 
 // Closes the handle unless released: the checks below throw with the file still open.
 struct HandleGuard {
@@ -27,19 +28,23 @@ void check_version(const scxr_plugin_entry &entry, const std::string &id)
 {
 	if (entry.abi_major != SCXR_ABI_MAJOR)
 		throw RunnerError(ExitCode::plugin_abi,
-				  fmt::format("plugin '{}' was built for ABI {}.{}, this runner provides {}.{}", id,
-					      entry.abi_major, entry.abi_minor, SCXR_ABI_MAJOR, SCXR_ABI_MINOR),
-				  fmt::format("{}: the major versions differ, so the two cannot work together", kRebuildHint));
+				  fmt::format("plugin '{}' was built for ABI {}.{}, this runner provides {}.{}: {}", id,
+					      entry.abi_major, entry.abi_minor, SCXR_ABI_MAJOR, SCXR_ABI_MINOR, kRebuildHint),
+				  fmt::format("hint: the major versions differ, so the two cannot work together; the "
+					      "headers are {}",
+					      kAbiHeader));
 	if (entry.abi_minor > SCXR_ABI_MINOR)
 		throw RunnerError(ExitCode::plugin_abi,
-				  fmt::format("plugin '{}' was built for ABI {}.{}, this runner provides {}.{}", id,
-					      entry.abi_major, entry.abi_minor, SCXR_ABI_MAJOR, SCXR_ABI_MINOR),
-				  fmt::format("the plugin needs a newer runner: upgrade scx-runner, or {}", kRebuildHint));
+				  fmt::format("plugin '{}' was built for ABI {}.{}, this runner provides {}.{}: upgrade "
+					      "scx-runner, or {}",
+					      id, entry.abi_major, entry.abi_minor, SCXR_ABI_MAJOR, SCXR_ABI_MINOR, kRebuildHint),
+				  "hint: a plugin built for a newer minor version may use what this runner lacks");
 	if (entry.struct_size < PluginLibrary::kEntrySizeV1_0)
 		throw RunnerError(ExitCode::plugin_abi,
-				  fmt::format("plugin '{}' has a truncated entry: struct_size is {} bytes, ABI {}.{} needs at least {}",
-					      id, entry.struct_size, entry.abi_major, entry.abi_minor, PluginLibrary::kEntrySizeV1_0),
-				  kRebuildHint);
+				  fmt::format("plugin '{}' has a truncated entry: struct_size is {} bytes, ABI {}.{} needs at "
+					      "least {}: {}",
+					      id, entry.struct_size, entry.abi_major, entry.abi_minor,
+					      PluginLibrary::kEntrySizeV1_0, kRebuildHint));
 }
 
 void check_functions(const scxr_plugin_entry &entry, const std::string &id)

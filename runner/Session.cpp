@@ -62,6 +62,12 @@ std::unique_ptr<PluginInstance> Session::start()
 	load(*instance);
 	spdlog::info("{}: loaded and verified in {} ms", id,
 		     std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - load_started).count());
+	// A load takes seconds for a large scheduler; a stop asked for meanwhile must not be
+	// answered by attaching first.
+	if (const std::optional<int> stop = take_signals(*instance, std::chrono::milliseconds(0))) {
+		spdlog::info("{}: received SIG{} before attaching; not attaching", id, sigabbrev_np(*stop));
+		return nullptr;
+	}
 	// Attach failures are explained by the plugin (busy, refused); what libbpf says about
 	// them is in the debug log.
 	instance->attach();
@@ -102,23 +108,15 @@ void Session::report_exit(const SchedulerExit &exit)
 	err_.flush();
 }
 
-std::optional<ExitCode> Session::handle_signals(PluginInstance &instance, std::chrono::milliseconds wait)
+std::optional<int> Session::take_signals(PluginInstance &instance, std::chrono::milliseconds wait)
 {
 	for (int signal : signals_.wait(wait)) {
 		switch (signal) {
 		case SIGINT:
-		case SIGTERM:
-			spdlog::info("{}: received SIG{}, detaching", instance.id(), sigabbrev_np(signal));
-			instance.detach();
-			return ExitCode::ok;
-		case SIGUSR1:
-			print_live_dump(instance);
-			break;
-		case SIGHUP:
-			spdlog::warn("SIGHUP: reloading the profile is not supported yet; ignoring it");
-			break;
-		default:
-			spdlog::debug("ignoring signal {}", signal);
+		case SIGTERM: return signal;
+		case SIGUSR1: print_live_dump(instance); break;
+		case SIGHUP: spdlog::warn("SIGHUP: reloading the profile is not supported yet; ignoring it"); break;
+		default: spdlog::debug("ignoring signal {}", signal);
 		}
 	}
 	return std::nullopt;
@@ -129,6 +127,8 @@ ExitCode Session::run()
 	// The instance is destroyed (and so detached) on every way out of this function, also
 	// when an exception passes through: no scheduler stays attached behind the runner's back.
 	std::unique_ptr<PluginInstance> instance = start();
+	if (!instance)
+		return ExitCode::ok;
 	unsigned restarts_left = settings_.restart_budget;
 	const auto poll_interval = settings_.poll_interval.to_chrono();
 	const auto stats_interval = settings_.stats_interval.to_chrono();
@@ -145,8 +145,11 @@ ExitCode Session::run()
 		Clock::time_point wake = std::min(next_poll, deadline);
 		if (stats_enabled)
 			wake = std::min(wake, next_stats);
-		if (auto code = handle_signals(*instance, until(wake, now)))
-			return *code;
+		if (const std::optional<int> stop = take_signals(*instance, until(wake, now))) {
+			spdlog::info("{}: received SIG{}, detaching", instance->id(), sigabbrev_np(*stop));
+			instance->detach();
+			return ExitCode::ok;
+		}
 
 		if (Clock::now() >= next_poll) {
 			next_poll = Clock::now() + poll_interval;
@@ -162,6 +165,8 @@ ExitCode Session::run()
 						     instance->id());
 					instance.reset();
 					instance = start();
+					if (!instance)
+						return ExitCode::ok;
 					next_stats = Clock::now() + stats_interval;
 					continue;
 				}

@@ -8,6 +8,7 @@
 #include "SchedulerExit.hpp"
 #include "StatsFormat.hpp"
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -48,10 +49,12 @@ public:
 	ExitCode run();
 
 private:
+	// nullptr when a stop signal arrived before the scheduler was attached.
 	std::unique_ptr<PluginInstance> start();
 	void load(PluginInstance &instance);
-	// Returns the exit code once the loop should end.
-	std::optional<ExitCode> handle_signals(PluginInstance &instance, std::chrono::milliseconds wait);
+	// Waits up to wait for signals and answers them; returns SIGINT or SIGTERM when one asks
+	// to stop (the caller detaches).
+	std::optional<int> take_signals(PluginInstance &instance, std::chrono::milliseconds wait);
 	void print_stats(PluginInstance &instance);
 	void print_live_dump(PluginInstance &instance);
 	void report_exit(const SchedulerExit &exit);

@@ -171,3 +171,23 @@ TEST_CASE("plugins --json is JSON with every option's schema", "[application]")
 	CHECK(document["problems"].array().size() == 6);
 	CHECK(document["problems"][0]["exit_code"].number() == 4);
 }
+
+TEST_CASE("every shipped profile in config/ is valid for the real plugins", "[application]")
+{
+	const FakeKernelProbe kernel;
+	size_t checked = 0;
+	for (const auto &entry : std::filesystem::directory_iterator(TestPlugins::config_directory())) {
+		if (entry.path().extension() != ".toml")
+			continue;
+		CAPTURE(entry.path());
+		std::ostringstream out;
+		std::ostringstream err;
+		scxr::Application application(kernel, out, err, TestPlugins::real_directory().string(), nullptr);
+		const int code = application.main({"check", entry.path().string()});
+		CAPTURE(err.str(), LogCapture::text());
+		CHECK(code == 0);
+		CHECK_THAT(out.str(), ContainsSubstring(": ok\n"));
+		++checked;
+	}
+	CHECK(checked >= 1);
+}

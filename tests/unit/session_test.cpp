@@ -55,7 +55,7 @@ SessionSettings fast_settings()
 // Runs a session of plugin id with the given [options] table. meanwhile runs on a thread
 // started after the signals are blocked (so signals it sends reach the session).
 Outcome run(const std::string &id, const std::string &options, const SessionSettings &settings,
-	    const std::function<void()> &meanwhile = {})
+	    const std::function<void()> &meanwhile = {}, int pending_signal = 0)
 {
 	const auto plugin = scxr::PluginLibrary::open(TestPlugins::file(id), id);
 	const auto profile = scxr::ProfileParser().parse_string("plugin = \"" + id + "\"\n[options]\n" + options, "t.toml");
@@ -66,6 +66,9 @@ Outcome run(const std::string &id, const std::string &options, const SessionSett
 	std::ostringstream out;
 	std::ostringstream err;
 	scxr::Session session(plugin, std::move(option_settings), settings, kernel, libbpf_log, signals, out, err);
+	// Blocked now, so it waits for the session to read it.
+	if (pending_signal)
+		kill(getpid(), pending_signal);
 	std::thread helper;
 	if (meanwhile)
 		helper = std::thread(meanwhile);
@@ -225,6 +228,17 @@ TEST_CASE("SIGINT detaches too; SIGHUP is reported and ignored", "[session]")
 	CHECK(outcome.code == ExitCode::ok);
 	CHECK_THAT(LogCapture::text(), ContainsSubstring("warning: SIGHUP: reloading the profile is not supported yet"));
 	CHECK_THAT(LogCapture::text(), ContainsSubstring("received SIGINT, detaching"));
+}
+
+TEST_CASE("a stop asked for during the load is answered without attaching", "[session]")
+{
+	const Outcome outcome = run("test_good", "", fast_settings(), {}, SIGTERM);
+	CHECK(outcome.code == ExitCode::ok);
+	CHECK(outcome.out.empty());
+	const std::string log = LogCapture::text();
+	CHECK_THAT(log, ContainsSubstring("test_good: received SIGTERM before attaching; not attaching"));
+	CHECK_FALSE(log.find("test_good: attached") != std::string::npos);
+	CHECK_THAT(log, ContainsSubstring("[test_good] instance destroyed"));
 }
 
 TEST_CASE("a verifier rejection is exit code 10 with the error line and the log tail", "[session]")

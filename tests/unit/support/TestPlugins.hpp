@@ -13,6 +13,10 @@ class TestPlugins {
 public:
 	static const std::filesystem::path &directory();
 	static std::filesystem::path file(const std::string &id) { return directory() / (id + ".so"); }
+	// The project's real plugins (plugins/*), copied the same way; empty when none are built.
+	static const std::filesystem::path &real_directory();
+	// The shipped profiles (config/).
+	static std::filesystem::path config_directory();
 	// The fixtures: tests/fixtures/profiles/<name>.
 	static std::filesystem::path profile(const std::string &name);
 	// The built runner executable.
