@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# services.scx-runner: one sched_ext scheduler, run by scx-runner as a system service.
+#
+# The unit is the one the package installs (packaging/scx-runner.service.in), so NixOS shares
+# its sandboxing with every other distribution; NixOS adds a drop-in with the command line and
+# the reload trigger. The profile lives at a fixed path, /etc/scx-runner/profile.toml, so that a
+# changed profile changes only the trigger: switching configurations then reloads the service
+# (SIGHUP: re-read the profile, hot-swap the scheduler in the running process) instead of
+# restarting it. A new package still restarts it.
+{
+  config,
+  lib,
+  pkgs,
+  utils,
+  ...
+}:
+
+let
+  cfg = config.services.scx-runner;
+  tomlFormat = pkgs.formats.toml { };
+  profilePath = "/etc/scx-runner/profile.toml";
+  profileFile =
+    if lib.isStringLike cfg.profile then
+      cfg.profile
+    else
+      tomlFormat.generate "scx-runner-profile.toml" cfg.profile;
+in
+{
+  options.services.scx-runner = {
+    enable = lib.mkEnableOption "scx-runner, which runs a sched_ext scheduler from a TOML profile";
+
+    package = lib.mkPackageOption pkgs "scx-runner" { };
+
+    profile = lib.mkOption {
+      # path first: a derivation is an attribute set too, but means a file.
+      type = lib.types.either lib.types.path tomlFormat.type;
+      example = lib.literalExpression ''
+        {
+          plugin = "qmap";
+          options.slice = "20ms";
+          runner.stats_interval = "10s";
+        }
+      '';
+      description = ''
+        The profile: which plugin (scheduler) to run and its options, as a TOML file or as an
+        attribute set written out as TOML. It is installed as ${profilePath}; when it changes,
+        switching to the new configuration reloads the runner, which swaps to the new scheduler
+        and keeps the old one if the new one fails to load. `scx-runner plugins` lists the
+        plugins and their options; the package has example profiles in
+        share/scx-runner/profiles.
+      '';
+    };
+
+    extraArgs = lib.mkOption {
+      type = lib.types.listOf lib.types.str;
+      default = [ ];
+      example = [
+        "--stats-interval"
+        "0s"
+      ];
+      description = "Arguments for scx-runner, given before the profile path.";
+    };
+  };
+
+  config = lib.mkIf cfg.enable {
+    assertions = [
+      {
+        assertion = lib.versionAtLeast config.boot.kernelPackages.kernel.version "6.12";
+        message = "services.scx-runner needs a kernel with sched_ext (6.12 or newer), e.g. boot.kernelPackages = pkgs.linuxPackages_latest.";
+      }
+      {
+        assertion = !(config.services.scx.enable or false);
+        message = "services.scx-runner and services.scx both attach a sched_ext scheduler, and the kernel runs one at a time: enable only one of them.";
+      }
+    ];
+
+    environment.systemPackages = [ cfg.package ];
+    environment.etc."scx-runner/profile.toml".source = profileFile;
+
+    systemd.packages = [ cfg.package ];
+    systemd.services.scx-runner = {
+      wantedBy = [ "multi-user.target" ];
+      reloadTriggers = [ profileFile ];
+      # The first, empty ExecStart clears the packaged unit's command.
+      serviceConfig.ExecStart = [
+        ""
+        (utils.escapeSystemdExecArgs ([ (lib.getExe cfg.package) ] ++ cfg.extraArgs ++ [ profilePath ]))
+      ];
+    };
+  };
+}
