@@ -68,7 +68,8 @@
             ];
             # tests/vm/fetch-kernel downloads Debian's kernels with apt; here the vm suite boots
             # nixpkgs' newest kernel instead (sched_ext, BTF and the serial console built in).
-            SCX_RUNNER_TEST_KERNEL = "${pkgs.linuxPackages_latest.kernel}/${pkgs.stdenv.hostPlatform.linux-kernel.target}";
+            # The suite runs x86_64 guests only.
+            SCX_RUNNER_TEST_KERNEL = lib.optionalString pkgs.stdenv.hostPlatform.isx86_64 "${pkgs.linuxPackages_latest.kernel}/bzImage";
           };
         }
       );
