@@ -783,9 +783,17 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(qmap_init_task, struct task_struct *p,
 	if (disallow_tgid && p->tgid == disallow_tgid)
 		p->scx.disallow = true;
 
+	/*
+	 * An exhausted slab ends the scheduler with an error that names the
+	 * option to raise. The task itself is let through: failing here would
+	 * fail the fork that created it, hurting user programs in the moment
+	 * before the kernel disables qmap. Until then a task without a
+	 * context only produces further errors, which cannot displace the
+	 * first one.
+	 */
 	if (!(taskc = slab_alloc())) {
 		scx_bpf_error("task_ctx slab exhausted (max_tasks=%u)", max_tasks);
-		return -ENOMEM;
+		return 0;
 	}
 
 	taskc->next_free = NULL;

@@ -13,7 +13,7 @@ check "the exit says the slab is exhausted and names max_tasks" \
     grep -q "task_ctx slab exhausted (max_tasks=8)" "$RUNNER_OUT"
 check "the exit kind is a BPF error" grep -q "error (BPF)" "$RUNNER_OUT"
 expect_state disabled 5
-check "the kernel is still healthy: a workload runs to the end" true
+# No fork failed while qmap went down, and the kernel schedules normally afterwards.
 start_workload --threads 2 --spinners 1 --seconds 2 --quiet
 expect_workload_done 60
 show_output "$RUNNER_OUT"
