@@ -2,8 +2,8 @@
 #
 # The runner attaches qmap: the kernel reports it enabled under its own name, the arena counters
 # move while workloads run, a nice -20 workload with highpri_boosting moves the expedite
-# counters, the sub-scheduler callbacks are cleared on this kernel with one log line saying
-# why, and SIGINT detaches cleanly.
+# counters, a nice 19 workload gets through the low-priority path, the sub-scheduler callbacks
+# are cleared on this kernel with one log line saying why, and SIGINT detaches cleanly.
 . /usr/share/scxtest/scenarios/qmap-lib.sh
 
 qmap_profile /tmp/qmap-boost.toml 'highpri_boosting = true' 'dispatch_batch = 8'
@@ -22,10 +22,18 @@ check "enable_seq counted exactly one attach" [ "$(scx_enable_seq)" -eq $((seq_b
 # fair policy).
 sched-workload --threads 0 --spinners 1 --seconds 8 --nice -20 >/tmp/workload-boost.out 2>&1 &
 boost_pid=$!
+# A nice 19 spinner takes the low-priority path: qmap parks it on its LOWPRI DSQ and a 10 ms
+# timer re-enqueues it (scx_bpf_dsq_reenq). Were that path broken, it would never run again and
+# the watchdog would eject qmap.
+sched-workload --threads 0 --spinners 1 --seconds 8 --nice 19 >/tmp/workload-lowpri.out 2>&1 &
+lowpri_pid=$!
 start_workload --threads 4 --spinners 3 --seconds 8
 expect_workload_done 120
 wait_pid_exit "$boost_pid" 60
 check "the nice -20 workload finished" [ "$WAIT_RC" -eq 0 ]
+wait_pid_exit "$lowpri_pid" 60
+check "the nice 19 workload finished ($(grep '^workload: done' /tmp/workload-lowpri.out))" \
+    [ "$WAIT_RC" -eq 0 ]
 
 check "qmap is still the attached scheduler after the workloads" \
     [ "$(scx_state) $(scx_root_ops)" = "enabled qmap" ]
