@@ -195,12 +195,17 @@ ExitCode Application::dispatch(const CliOptions &options)
 	return ExitCode::internal;
 }
 
+PluginLoader Application::plugin_loader(const CliOptions &options) const
+{
+	return PluginLoader(PluginLoader::search_path(options.plugin_directories,
+						      has_plugin_path_variable_ ? plugin_path_variable_.c_str() : nullptr,
+						      installed_plugin_directory_));
+}
+
 ExitCode Application::check(const CliOptions &options)
 {
 	const Profile profile = ProfileParser().parse_file(options.profile_path);
-	const PluginLoader loader(PluginLoader::search_path(options.plugin_directories,
-							    has_plugin_path_variable_ ? plugin_path_variable_.c_str() : nullptr,
-							    installed_plugin_directory_));
+	const PluginLoader loader = plugin_loader(options);
 	const auto plugin = loader.load(profile.plugin_id, profile.plugin_position.to_string());
 	const OptionSettings settings = OptionValidator(plugin->id(), plugin->schema()).validate(profile.options);
 	const RunnerSettings runner = profile.runner.overridden_by(options.runner_overrides);
@@ -224,9 +229,7 @@ ExitCode Application::check(const CliOptions &options)
 
 ExitCode Application::list_plugins(const CliOptions &options)
 {
-	const PluginLoader loader(PluginLoader::search_path(options.plugin_directories,
-							    has_plugin_path_variable_ ? plugin_path_variable_.c_str() : nullptr,
-							    installed_plugin_directory_));
+	const PluginLoader loader = plugin_loader(options);
 	const PluginLoader::Listing listing = loader.list();
 	if (options.json) {
 		JsonWriter writer;
@@ -269,9 +272,7 @@ ExitCode Application::list_plugins(const CliOptions &options)
 ExitCode Application::run(const CliOptions &options)
 {
 	const Profile profile = ProfileParser().parse_file(options.profile_path);
-	const PluginLoader loader(PluginLoader::search_path(options.plugin_directories,
-							    has_plugin_path_variable_ ? plugin_path_variable_.c_str() : nullptr,
-							    installed_plugin_directory_));
+	const PluginLoader loader = plugin_loader(options);
 	auto plugin = loader.load(profile.plugin_id, profile.plugin_position.to_string());
 	OptionSettings settings = OptionValidator(plugin->id(), plugin->schema()).validate(profile.options);
 	const RunnerSettings runner = profile.runner.overridden_by(options.runner_overrides);

@@ -11,6 +11,7 @@
 namespace scxr {
 
 class KernelProbe;
+class PluginLoader;
 class RunnerError;
 
 // The commands behind the command line: run a profile, check it, list plugins. main() builds
@@ -32,6 +33,8 @@ private:
 	ExitCode check(const CliOptions &options);
 	ExitCode list_plugins(const CliOptions &options);
 	void print_error(const RunnerError &error);
+	// The search path: --plugin-dir, SCX_RUNNER_PLUGIN_PATH, the installed directory.
+	PluginLoader plugin_loader(const CliOptions &options) const;
 
 	const KernelProbe &kernel_;
 	std::ostream &out_;
