@@ -7,8 +7,15 @@
 
 qmap_profile /tmp/qmap-stall.toml 'stall_user_nth = 10'
 
+# The stall can eject qmap before this shell (itself a user task qmap may stall) sees state
+# 'enabled', so wait for the kernel's attach counter instead: it stays counted after the exit.
+attached_once() { [ "$(scx_enable_seq)" -ge 1 ] 2>/dev/null; }
 run_runner_bg /tmp/qmap-stall.toml
-expect_state enabled "$QMAP_ATTACH_TIMEOUT"
+if wait_until "$QMAP_ATTACH_TIMEOUT" attached_once; then
+    pass "the kernel enabled qmap (enable_seq $(scx_enable_seq))"
+else
+    fail "the kernel enabled qmap (enable_seq stayed '$(scx_enable_seq)')"
+fi
 start_workload --threads 4 --spinners 2 --seconds 30 --quiet
 # The watchdog fires after qmap's timeout (5 s) without progress; allow for TCG's slowness.
 expect_runner_exit scheduler_error_exit 90
