@@ -51,20 +51,34 @@
       );
 
       devShells = forAllSystems (
-        system: pkgs: {
+        system: pkgs:
+        let
+          # Just these programs of a package: busybox's applet links (ls, sed, ...), clang's cpp
+          # and systemd's reboot would otherwise shadow the GNU tools and the host's commands.
+          onlyPrograms =
+            package: programs:
+            pkgs.runCommand "${package.name}-${lib.concatStringsSep "-" programs}" { } ''
+              mkdir -p $out/bin
+              for program in ${lib.escapeShellArgs programs}; do
+                ln -s ${lib.getBin package}/bin/$program $out/bin/$program
+              done
+            '';
+        in
+        {
           default = pkgs.mkShell {
             inputsFrom = [ self.packages.${system}.runner ];
             packages = [
-              pkgs.llvmPackages_latest.clang-unwrapped # BPF (bpf/meson.build finds clang-NN)
+              # BPF: bpf/meson.build finds it as `clang`; unwrapped, as in nix/package.nix.
+              (onlyPrograms pkgs.llvmPackages_latest.clang-unwrapped [ "clang" ])
               pkgs.catch2_3 # unit suite
               # vm suite: QEMU, a static busybox, cpio and ldd for the initramfs
               pkgs.qemu
-              pkgs.pkgsStatic.busybox
+              (onlyPrograms pkgs.pkgsStatic.busybox [ "busybox" ])
               pkgs.cpio
-              (lib.getBin pkgs.glibc)
+              (onlyPrograms pkgs.glibc [ "ldd" ])
               # devhost tests
               pkgs.git
-              pkgs.systemd
+              (onlyPrograms pkgs.systemd [ "systemd-analyze" ])
             ];
             # tests/vm/fetch-kernel downloads Debian's kernels with apt; here the vm suite boots
             # nixpkgs' newest kernel instead (sched_ext, BTF and the serial console built in).
