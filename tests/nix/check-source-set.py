@@ -6,7 +6,8 @@ nix/package.nix copies only the paths listed in nix/source-paths.nix, and a flak
 git-tracked files. A file meson reads that misses either set builds here but breaks
 `nix build`. The files meson reads come from the configured build directory:
   - `meson introspect --buildsystem-files` (meson.build, meson_options.txt, configure_file inputs),
-  - every path in build.ninja (sources, scripts, linker scripts, custom target inputs),
+  - every path in build.ninja (sources, scripts, linker scripts, custom target inputs, and the
+    directories compiled-in paths name, such as the unit tests' fixtures: all files in them),
   - `ninja -t deps` (the headers the compilers reported reading),
   - `meson introspect --installed` (installed data, headers, directories),
   - the command, environment and working directory of every test the Nix build runs
@@ -74,7 +75,7 @@ def collect(meson, source_root, build_root):
     for path in json.loads(output_of([meson, "introspect", "--buildsystem-files", build_root])):
         read.add(path, "meson introspect --buildsystem-files")
 
-    read.add_tokens((build_root / "build.ninja").read_text(), "build.ninja")
+    read.add_tokens((build_root / "build.ninja").read_text(), "build.ninja", directories=True)
     read.add_tokens(output_of(["ninja", "-C", build_root, "-t", "deps"]), "ninja -t deps")
 
     installed = json.loads(output_of([meson, "introspect", "--installed", build_root]))
