@@ -14,10 +14,15 @@
 
 #include <cerrno>
 #include <cstring>
+#include <mutex>
+#include <set>
+#include <tuple>
 
 namespace scxr {
 
 namespace {
+
+constexpr int kMaxLoadAttempts = 16;
 
 std::string descriptor_name(int fd) { return fmt::format("/proc/self/fd/{}", fd); }
 
@@ -60,6 +65,44 @@ FileDescriptor copy_to_memfd(const std::filesystem::path &path, int source, off_
 	return copy;
 }
 
+// The files (as they were when loaded) of every live FreshLibrary, so that a second load of
+// an unchanged file is not reported as a file rewritten in place.
+class LiveLoads {
+public:
+	static LiveLoads &instance()
+	{
+		static LiveLoads loads;
+		return loads;
+	}
+	void add(const PluginFileIdentity &identity)
+	{
+		std::lock_guard lock(mutex_);
+		identities_.insert(key(identity));
+	}
+	void remove(const PluginFileIdentity &identity)
+	{
+		std::lock_guard lock(mutex_);
+		const auto found = identities_.find(key(identity));
+		if (found != identities_.end())
+			identities_.erase(found);
+	}
+	bool holds(const PluginFileIdentity &identity)
+	{
+		std::lock_guard lock(mutex_);
+		return identities_.contains(key(identity));
+	}
+
+private:
+	using Key = std::tuple<dev_t, ino_t, off_t, int64_t, int64_t>;
+	static Key key(const PluginFileIdentity &identity)
+	{
+		return {identity.device, identity.inode, identity.size, identity.modified_ns, identity.status_changed_ns};
+	}
+
+	std::mutex mutex_;
+	std::multiset<Key> identities_;
+};
+
 } // namespace
 
 FreshLibrary FreshLibrary::open(const std::filesystem::path &path, int flags)
@@ -69,26 +112,52 @@ FreshLibrary FreshLibrary::open(const std::filesystem::path &path, int flags)
 		throw load_failure(path, std::strerror(errno));
 	const PluginFileIdentity identity = PluginFileIdentity::of_descriptor(file.get());
 
-	std::string name = descriptor_name(file.get());
-	void *handle = dlopen(name.c_str(), flags);
-	if (!handle)
-		throw load_failure(path, last_dl_error());
-	if (name_of(handle) == name)
-		return FreshLibrary(handle, std::move(file), path, identity, std::move(name), false);
-
-	// Same inode as an object already loaded: the file was rewritten in place. Drop the
-	// reference we just took on the old object and load a private copy instead.
-	dlclose(handle);
-	spdlog::warn("plugin file {} was rewritten in place while an older version of it is loaded; loading a "
-		     "private copy (install plugin files by rename, e.g. with install(1), so running code is "
-		     "never overwritten)",
-		     path.string());
-	FileDescriptor copy = copy_to_memfd(path, file.get(), identity.size);
-	name = descriptor_name(copy.get());
-	handle = dlopen(name.c_str(), flags);
-	if (!handle)
-		throw load_failure(path, last_dl_error());
-	return FreshLibrary(handle, std::move(copy), path, identity, std::move(name), true);
+	// glibc answers "already loaded" for a name it knows (an object's name, or an alias it
+	// added when the object was opened under another name) or for an inode it has mapped.
+	// RTLD_NOLOAD asks that question without loading. A taken name is left behind by an
+	// object that is still loaded under a descriptor number since reused: try another
+	// number. A second hit under a new number means the inode itself is loaded (the file was
+	// rewritten in place): load a private copy, which has an inode of its own.
+	FileDescriptor current = std::move(file);
+	bool private_copy = false;
+	int hits_in_a_row = 0;
+	for (int attempt = 0; attempt < kMaxLoadAttempts; ++attempt) {
+		const std::string name = descriptor_name(current.get());
+		if (void *loaded = dlopen(name.c_str(), RTLD_LAZY | RTLD_NOLOAD)) {
+			dlclose(loaded);
+			if (++hits_in_a_row >= 2 && !private_copy) {
+				if (LiveLoads::instance().holds(identity))
+					spdlog::debug("plugin file {} is loaded already and unchanged; loading a "
+						      "private copy so this instance gets its own image",
+						      path.string());
+				else
+					spdlog::warn("plugin file {} was rewritten in place while an older version "
+						     "of it is loaded; loading a private copy (install plugin files "
+						     "by rename, e.g. with install(1): rewriting a loaded file in "
+						     "place corrupts the running code)",
+						     path.string());
+				current = copy_to_memfd(path, current.get(), identity.size);
+				private_copy = true;
+				hits_in_a_row = 0;
+				continue;
+			}
+			FileDescriptor renumbered(::fcntl(current.get(), F_DUPFD_CLOEXEC, current.get() + 1));
+			if (!renumbered)
+				throw load_failure(path, fmt::format("cannot duplicate its descriptor: {}", std::strerror(errno)));
+			current = std::move(renumbered);
+			continue;
+		}
+		void *handle = dlopen(name.c_str(), flags);
+		if (!handle)
+			throw load_failure(path, last_dl_error());
+		if (name_of(handle) != name) {
+			// Not expected after the probe missed; never return an old object as fresh.
+			dlclose(handle);
+			continue;
+		}
+		return FreshLibrary(handle, std::move(current), path, identity, name, private_copy);
+	}
+	throw load_failure(path, "glibc keeps returning an already loaded object for it");
 }
 
 FreshLibrary::FreshLibrary(void *handle, FileDescriptor descriptor, std::filesystem::path path,
@@ -96,6 +165,7 @@ FreshLibrary::FreshLibrary(void *handle, FileDescriptor descriptor, std::filesys
 	: handle_(handle), descriptor_(std::move(descriptor)), path_(std::move(path)), identity_(identity),
 	  loaded_name_(std::move(loaded_name)), private_copy_(private_copy)
 {
+	LiveLoads::instance().add(identity_);
 }
 
 FreshLibrary::~FreshLibrary()
@@ -138,7 +208,10 @@ void *FreshLibrary::symbol(const char *name) const
 std::string FreshLibrary::close()
 {
 	std::string error;
-	if (handle_ && dlclose(std::exchange(handle_, nullptr)) != 0)
+	if (!handle_)
+		return error;
+	LiveLoads::instance().remove(identity_);
+	if (dlclose(std::exchange(handle_, nullptr)) != 0)
 		error = last_dl_error();
 	// Only now: while the library was loaded, its name had to stay unique.
 	descriptor_.reset();

@@ -22,9 +22,11 @@ namespace scxr {
 // descriptor stays open, which is why this class keeps it open for the library's lifetime and
 // closes it only after dlclose. A file replaced by rename has a new inode, so glibc maps it
 // fresh. A file rewritten in place keeps its inode, and glibc would hand back the old
-// mapping (whose pages the rewrite has just changed under the running code: always install
-// plugins by rename). That case is detected, and the file is copied to a private memfd and
-// loaded from there, so the new code still loads.
+// mapping; that case (and a second load of an unchanged file) is detected, and the file is
+// copied to a private memfd and loaded from there, so the new code still loads. The old image
+// is another matter: truncating a loaded file (cp does) discards even the process's private
+// copies of its relocated pages, and the old code crashes at its next call or at dlclose.
+// Plugins must be installed by rename (install(1), meson install, Nix do).
 class FreshLibrary {
 public:
 	// dlopens with flags (RTLD_LOCAL keeps versions of one plugin from seeing each other's
