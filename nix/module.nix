@@ -70,6 +70,11 @@ in
         message = "services.scx-runner needs a kernel with sched_ext (6.12 or newer), e.g. boot.kernelPackages = pkgs.linuxPackages_latest.";
       }
       {
+        # The module links that path to the profile: it cannot be the profile too.
+        assertion = !(lib.isStringLike cfg.profile && toString cfg.profile == profilePath);
+        message = "services.scx-runner.profile cannot be ${profilePath} itself: give the TOML as an attribute set, or a file elsewhere.";
+      }
+      {
         assertion = !(config.services.scx.enable or false);
         message = "services.scx-runner and services.scx both attach a sched_ext scheduler, and the kernel runs one at a time: enable only one of them.";
       }
