@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "Application.hpp"
 
+#include "ControlClient.hpp"
+#include "ErrorPrinter.hpp"
 #include "JsonWriter.hpp"
 #include "KernelProbe.hpp"
 #include "LibbpfLog.hpp"
@@ -9,6 +11,7 @@
 #include "PluginLoader.hpp"
 #include "ProfileError.hpp"
 #include "ProfileParser.hpp"
+#include "ProfileResolver.hpp"
 #include "RunnerError.hpp"
 #include "Session.hpp"
 #include "SignalFd.hpp"
@@ -16,7 +19,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <csignal>
+#include <filesystem>
 
 namespace scxr {
 
@@ -152,7 +157,7 @@ int Application::main(const std::vector<std::string> &arguments)
 		Logging::set_level(options.log_level);
 		return to_int(dispatch(options));
 	} catch (const RunnerError &error) {
-		print_error(error);
+		ErrorPrinter::print(error, err_);
 		return to_int(error.code());
 	} catch (const std::exception &error) {
 		spdlog::error("internal error: {}", error.what());
@@ -160,26 +165,6 @@ int Application::main(const std::vector<std::string> &arguments)
 	} catch (...) {
 		spdlog::error("internal error: unknown exception");
 		return to_int(ExitCode::internal);
-	}
-}
-
-void Application::print_error(const RunnerError &error)
-{
-	if (const auto *profile_error = dynamic_cast<const ProfileError *>(&error)) {
-		for (const ProfileDiagnostic &diagnostic : profile_error->diagnostics()) {
-			spdlog::error("{}", diagnostic.headline());
-			if (!diagnostic.hint.empty())
-				err_ << "  hint: " << diagnostic.hint << '\n';
-			err_.flush();
-		}
-		return;
-	}
-	spdlog::error("{}", error.what());
-	if (!error.details().empty()) {
-		err_ << error.details();
-		if (error.details().back() != '\n')
-			err_ << '\n';
-		err_.flush();
 	}
 }
 
@@ -191,6 +176,8 @@ ExitCode Application::dispatch(const CliOptions &options)
 	case CliOptions::Command::run: return run(options);
 	case CliOptions::Command::check: return check(options);
 	case CliOptions::Command::plugins: return list_plugins(options);
+	case CliOptions::Command::status: return status(options);
+	case CliOptions::Command::switch_profile: return switch_profile(options);
 	}
 	return ExitCode::internal;
 }
@@ -204,11 +191,13 @@ PluginLoader Application::plugin_loader(const CliOptions &options) const
 
 ExitCode Application::check(const CliOptions &options)
 {
-	const Profile profile = ProfileParser().parse_file(options.profile_path);
-	const PluginLoader loader = plugin_loader(options);
-	const auto plugin = loader.load(profile.plugin_id, profile.plugin_position.to_string());
-	const OptionSettings settings = OptionValidator(plugin->id(), plugin->schema()).validate(profile.options);
-	const RunnerSettings runner = profile.runner.overridden_by(options.runner_overrides);
+	const ProfileResolver resolver(plugin_loader(options), options.runner_overrides, kernel_);
+	const ResolvedProfile resolved = resolver.resolve(options.profile_path, nullptr, false);
+	check_fallback(resolver, resolved);
+	const Profile &profile = resolved.profile;
+	const auto &plugin = resolved.plugin;
+	const OptionSettings &settings = resolved.options;
+	const RunnerSettings &runner = resolved.runner;
 
 	out_ << fmt::format("{}: ok\n", profile.path);
 	out_ << fmt::format("  plugin: {} {} ({})\n", plugin->id(), plugin->version(), plugin->path().string());
@@ -224,7 +213,33 @@ ExitCode Application::check(const CliOptions &options)
 	out_ << fmt::format("  stats: {}\n", interval.is_zero() ? std::string("off")
 								 : fmt::format("every {} as {}", interval.to_string(),
 									       stats_format_name(runner.effective_stats_format())));
+	const RestartPolicy::Settings restart = resolved.restart_settings();
+	if (!profile.restart)
+		out_ << "  restart: only when the kernel asks (no [restart] table); error exits end the run\n";
+	else if (!restart.enabled)
+		out_ << "  restart: off ([restart] enabled = false)\n";
+	else
+		out_ << fmt::format("  restart: after {} doubling up to {}, at most {} within {}\n",
+				    restart.initial_delay.to_string(), restart.max_delay.to_string(), restart.max_restarts,
+				    restart.window.to_string());
+	if (restart.fallback)
+		out_ << fmt::format("  fallback: {}\n", restart.fallback->string());
 	return ExitCode::ok;
+}
+
+void Application::check_fallback(const ProfileResolver &resolver, const ResolvedProfile &resolved) const
+{
+	const std::optional<std::filesystem::path> &fallback = resolved.restart_settings().fallback;
+	if (!fallback)
+		return;
+	// A fallback that does not work would only be found out when it is needed most.
+	try {
+		resolver.resolve(fallback->string(), nullptr, false);
+	} catch (const RunnerError &error) {
+		spdlog::error("{}: the [restart] fallback profile {} is not usable:", resolved.profile.path,
+			      fallback->string());
+		throw;
+	}
 }
 
 ExitCode Application::list_plugins(const CliOptions &options)
@@ -271,29 +286,176 @@ ExitCode Application::list_plugins(const CliOptions &options)
 
 ExitCode Application::run(const CliOptions &options)
 {
-	const Profile profile = ProfileParser().parse_file(options.profile_path);
-	const PluginLoader loader = plugin_loader(options);
-	auto plugin = loader.load(profile.plugin_id, profile.plugin_position.to_string());
-	OptionSettings settings = OptionValidator(plugin->id(), plugin->schema()).validate(profile.options);
-	const RunnerSettings runner = profile.runner.overridden_by(options.runner_overrides);
+	const ProfileResolver resolver(plugin_loader(options), options.runner_overrides, kernel_);
+	// What the user can fix in the profile is reported before what the machine lacks.
+	ResolvedProfile initial = resolver.resolve(options.profile_path, nullptr, false);
+	check_fallback(resolver, initial);
 
 	kernel_.check_can_run();
 	kernel_.check_not_busy();
-	kernel_.check_requirements(*plugin);
+	kernel_.check_requirements(*initial.plugin);
 
 	SessionSettings session_settings;
-	session_settings.stats_interval = runner.effective_stats_interval();
-	session_settings.stats_format = runner.effective_stats_format();
 	session_settings.run_for = options.run_for;
 	session_settings.full_verifier_log = options.verbose;
+	session_settings.swap_mode = options.swap_mode;
+	session_settings.watch = options.watch;
+	session_settings.control_socket = options.control_socket;
 
 	LibbpfLog libbpf_log;
 	SignalFd signals({SIGINT, SIGTERM, SIGUSR1, SIGHUP});
-	spdlog::info("{}: running plugin {} {} from {}", profile.path, plugin->id(), plugin->version(),
-		     plugin->path().string());
-	Session session(std::move(plugin), std::move(settings), session_settings, kernel_, libbpf_log, signals, out_,
-			err_);
+	Session session(resolver, std::move(initial), session_settings, kernel_, libbpf_log, signals, out_, err_);
 	return session.run();
+}
+
+namespace {
+
+void write_reply_fields(JsonWriter &writer, const ControlReply &reply)
+{
+	for (const auto &[name, value] : reply.fields()) {
+		writer.key(name);
+		if (const auto *text = std::get_if<std::string>(&value))
+			writer.value(*text);
+		else if (const auto *number = std::get_if<int64_t>(&value))
+			writer.value(*number);
+		else if (const auto *flag = std::get_if<bool>(&value))
+			writer.value(*flag);
+		else if (const auto *object = std::get_if<ControlReply::Object>(&value)) {
+			writer.begin_object();
+			for (const auto &[key, text] : *object)
+				writer.key(key).value(text);
+			writer.end_object();
+		}
+	}
+}
+
+std::string reply_text(const ControlReply &reply, std::string_view name)
+{
+	if (const std::string *text = reply.find_string(name))
+		return *text;
+	if (const int64_t *number = reply.find_integer(name))
+		return std::to_string(*number);
+	return "?";
+}
+
+// "1h 2m 3s", "42s".
+std::string uptime_text(int64_t seconds)
+{
+	std::string text;
+	if (seconds >= 3600)
+		text += fmt::format("{}h ", seconds / 3600);
+	if (seconds >= 60)
+		text += fmt::format("{}m ", seconds % 3600 / 60);
+	return text + fmt::format("{}s", seconds % 60);
+}
+
+void write_runner_text(std::ostream &out, const ControlReply &reply)
+{
+	out << fmt::format("runner: pid {}, {}\n", reply_text(reply, "pid"), reply_text(reply, "state"));
+	out << fmt::format("  profile: {}\n", reply_text(reply, "profile"));
+	out << fmt::format("  plugin: {} {} ({})\n", reply_text(reply, "plugin"), reply_text(reply, "version"),
+			   reply_text(reply, "plugin_file"));
+	if (const ControlReply::Object *options = reply.find_object("options")) {
+		std::string text;
+		for (const auto &[name, value] : *options)
+			text += fmt::format("{}{} = {}", text.empty() ? "" : ", ", name, value);
+		out << "  options: " << (text.empty() ? "none" : text) << '\n';
+	}
+	const int64_t *uptime = reply.find_integer("uptime_seconds");
+	const int64_t *attached = reply.find_integer("attached_seconds");
+	out << fmt::format("  uptime: {}{}\n", uptime ? uptime_text(*uptime) : "?",
+			   attached ? fmt::format(", this scheduler attached for {}", uptime_text(*attached)) : "");
+	out << fmt::format("  swaps: {} ({} failed, {} mode){}\n", reply_text(reply, "swaps"),
+			   reply_text(reply, "failed_swaps"), reply_text(reply, "swap_mode"),
+			   reply.find_string("last_gap") ? ", last gap " + *reply.find_string("last_gap") : "");
+	out << fmt::format("  restarts: {}\n", reply_text(reply, "restarts"));
+}
+
+} // namespace
+
+ExitCode Application::status(const CliOptions &options)
+{
+	const bool sched_ext = kernel_.has_sched_ext();
+	const std::string state = sched_ext ? kernel_.sched_ext_state() : "";
+	const std::string ops = sched_ext ? kernel_.attached_scheduler() : "";
+	const std::string enable_seq = sched_ext ? kernel_.enable_seq() : "";
+
+	std::optional<ControlReply> runner;
+	std::string runner_problem;
+	try {
+		runner = ControlClient(options.control_socket).request(ControlRequest{ControlRequest::Command::status, {}});
+	} catch (const RunnerError &error) {
+		runner_problem = error.what();
+	}
+	if (runner && !runner->ok()) {
+		runner_problem = "the runner refused: " + runner->error();
+		runner.reset();
+	}
+
+	if (options.json) {
+		JsonWriter writer;
+		writer.begin_object();
+		writer.key("kernel").begin_object();
+		writer.key("sched_ext").value(sched_ext);
+		writer.key("state");
+		sched_ext ? writer.value(state) : writer.null();
+		writer.key("ops");
+		ops.empty() ? writer.null() : writer.value(ops);
+		writer.key("enable_seq");
+		int64_t sequence = 0;
+		const auto [end, parse_error] =
+			std::from_chars(enable_seq.data(), enable_seq.data() + enable_seq.size(), sequence);
+		if (!enable_seq.empty() && parse_error == std::errc() && end == enable_seq.data() + enable_seq.size())
+			writer.value(sequence);
+		else
+			writer.null();
+		writer.end_object();
+		writer.key("runner");
+		if (runner) {
+			writer.begin_object();
+			write_reply_fields(writer, *runner);
+			writer.end_object();
+		} else {
+			writer.null();
+			writer.key("runner_problem").value(runner_problem);
+		}
+		writer.end_object();
+		out_ << writer.str() << '\n';
+		return ExitCode::ok;
+	}
+
+	if (!sched_ext)
+		out_ << "kernel: no sched_ext (no /sys/kernel/sched_ext)\n";
+	else
+		out_ << fmt::format("kernel: sched_ext {}, root/ops {}, enable_seq {}\n", state.empty() ? "?" : state,
+				    ops.empty() ? "(none)" : ops, enable_seq.empty() ? "?" : enable_seq);
+	if (runner)
+		write_runner_text(out_, *runner);
+	else
+		out_ << "runner: " << runner_problem << '\n';
+	return ExitCode::ok;
+}
+
+ExitCode Application::switch_profile(const CliOptions &options)
+{
+	// The runner resolves the path in its own working directory: send it an absolute one.
+	std::error_code error;
+	const std::filesystem::path profile = std::filesystem::absolute(options.profile_path, error);
+	if (error)
+		throw RunnerError(ExitCode::usage, fmt::format("cannot make {} absolute: {}", options.profile_path,
+							       error.message()));
+	ControlRequest request{ControlRequest::Command::switch_profile, profile.lexically_normal().string()};
+	const ControlReply reply = ControlClient(options.control_socket, ControlClient::kSwitchTimeout).request(request);
+	if (options.json) {
+		out_ << reply.to_line();
+		return reply.ok() ? ExitCode::ok : ExitCode::control_failed;
+	}
+	if (!reply.ok()) {
+		spdlog::error("switch to {} failed: {}", request.profile_path, reply.error());
+		return ExitCode::control_failed;
+	}
+	out_ << fmt::format("switch: {}\n", reply_text(reply, "message"));
+	return ExitCode::ok;
 }
 
 } // namespace scxr

@@ -12,9 +12,12 @@ namespace scxr {
 
 class KernelProbe;
 class PluginLoader;
+class ProfileResolver;
 class RunnerError;
+struct ResolvedProfile;
 
-// The commands behind the command line: run a profile, check it, list plugins. main() builds
+// The commands behind the command line: run a profile, check it, list plugins, ask a running
+// runner for its status or to switch profiles. main() builds
 // one with the real kernel probe and the process's streams; tests build one with a fake probe
 // and string streams.
 class Application {
@@ -32,7 +35,10 @@ private:
 	ExitCode run(const CliOptions &options);
 	ExitCode check(const CliOptions &options);
 	ExitCode list_plugins(const CliOptions &options);
-	void print_error(const RunnerError &error);
+	ExitCode status(const CliOptions &options);
+	ExitCode switch_profile(const CliOptions &options);
+	// Resolves the profile's [restart] fallback, if any: throws what is wrong with it.
+	void check_fallback(const ProfileResolver &resolver, const ResolvedProfile &resolved) const;
 	// The search path: --plugin-dir, SCX_RUNNER_PLUGIN_PATH, the installed directory.
 	PluginLoader plugin_loader(const CliOptions &options) const;
 

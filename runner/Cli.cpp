@@ -19,9 +19,9 @@ namespace scxr {
 
 namespace {
 
-const std::vector<std::string> kFlags{"--help",       "--version",        "--verbose",      "--log-level",
-				      "--plugin-dir", "--stats-interval", "--stats-format", "--duration",
-				      "--json"};
+const std::vector<std::string> kFlags{"--help",           "--version",      "--verbose",  "--log-level",
+				      "--plugin-dir",     "--stats-interval", "--stats-format", "--duration",
+				      "--json",           "--watch",        "--control-socket", "--swap-mode"};
 
 [[noreturn]] void usage_error(const std::string &message, const std::string &hint = {})
 {
@@ -75,6 +75,8 @@ std::string Cli::usage()
   scx-runner [OPTIONS] PROFILE.toml          run the sched_ext scheduler a profile describes
   scx-runner [OPTIONS] check PROFILE.toml    validate a profile against its plugin (no root, no kernel)
   scx-runner [OPTIONS] plugins [--json]      list plugins and their options
+  scx-runner [OPTIONS] status [--json]       what the kernel runs, and what a running runner runs
+  scx-runner [OPTIONS] switch PROFILE.toml   ask the running runner to swap to another profile
 
 Options:
   -h, --help                 show this help and exit
@@ -87,15 +89,25 @@ Options:
       --stats-interval TIME  print stats every TIME ("1s", "500ms"; "0s" turns them off)
       --stats-format FORMAT  text (one line per reading) or json (one object per line)
       --duration SECONDS     detach and exit 0 after this long ("30", "1.5", "2m")
-      --json                 with 'plugins': print JSON
+      --json                 with 'plugins', 'status' and 'switch': print JSON
+      --watch                reload when the profile file changes on disk (as SIGHUP does)
+      --control-socket PATH  where the running runner answers 'status' and 'switch'
+                             (default /run/scx-runner/control.sock; root only, mode 0600)
+      --swap-mode MODE       pre-verified (default): verify the new scheduler while the old
+                             one runs, then swap; stop-start: detach the old one first (for
+                             comparison: the whole verification is a gap without sched_ext)
 
 Flags override the profile's [runner] table. While running: SIGINT/SIGTERM detach and exit 0,
-SIGUSR1 prints the scheduler's live state.
+SIGUSR1 prints the scheduler's live state, SIGHUP re-reads the profile and swaps schedulers
+when the plugin, its options or the plugin file changed; an unusable profile or a scheduler
+that fails to load or attach leaves the running one in place. After an error exit the
+profile's [restart] table decides: restart with backoff, fall back to another profile, or
+exit 12.
 
 Exit codes: 0 ok, 1 usage, 2 bad profile, 3 plugin not found, 4 plugin ABI mismatch or not a
 plugin, 5 unsafe plugin file, 6 not root, 7 no sched_ext, 8 kernel lacks a feature, 9 another
 scheduler is attached, 10 verifier rejected, 11 attach refused, 12 scheduler error exit,
-13 internal error, 14 control request failed.
+13 internal error, 14 no runner is running or a control request failed.
 )";
 }
 
@@ -170,13 +182,26 @@ CliOptions Cli::parse(const std::vector<std::string> &arguments)
 				usage_error("--duration must be longer than zero");
 		} else if (flag == "--json") {
 			options.json = true;
+		} else if (flag == "--watch") {
+			options.watch = true;
+		} else if (flag == "--control-socket") {
+			options.control_socket = take_value();
+			if (options.control_socket.empty())
+				usage_error("--control-socket needs a path");
+		} else if (flag == "--swap-mode") {
+			const std::string text = take_value();
+			const std::optional<SwapMode> mode = parse_swap_mode(text);
+			if (!mode)
+				usage_error(fmt::format("--swap-mode {}: unknown mode", text), "use pre-verified or stop-start");
+			options.swap_mode = *mode;
 		} else {
 			std::string hint;
 			if (auto suggestion = SpellingSuggestion(kFlags).closest(flag))
 				hint = fmt::format("did you mean {}?", *suggestion);
 			usage_error(fmt::format("unknown option '{}'", flag), hint);
 		}
-		if (inline_value && (flag == "--help" || flag == "--version" || flag == "--verbose" || flag == "--json"))
+		if (inline_value && (flag == "--help" || flag == "--version" || flag == "--verbose" || flag == "--json" ||
+				     flag == "--watch"))
 			usage_error(fmt::format("{} takes no value", flag));
 	}
 
@@ -207,14 +232,27 @@ CliOptions Cli::parse(const std::vector<std::string> &arguments)
 		options.command = CliOptions::Command::plugins;
 		if (positional.size() != 1)
 			usage_error(fmt::format("plugins takes no arguments, got '{}'", positional[1]));
+	} else if (first == "status") {
+		options.command = CliOptions::Command::status;
+		if (positional.size() != 1)
+			usage_error(fmt::format("status takes no arguments, got '{}'", positional[1]));
+	} else if (first == "switch") {
+		options.command = CliOptions::Command::switch_profile;
+		if (positional.size() != 2)
+			usage_error(positional.size() < 2 ? "switch needs a profile" : "switch takes one profile",
+				    "scx-runner switch PROFILE.toml");
+		options.profile_path = positional[1];
 	} else {
 		options.command = CliOptions::Command::run;
 		if (positional.size() != 1)
 			usage_error(fmt::format("unexpected argument '{}': give one profile", positional[1]));
 		options.profile_path = first;
 	}
-	if (options.json && options.command != CliOptions::Command::plugins)
-		usage_error("--json only applies to 'plugins'");
+	if (options.json && options.command != CliOptions::Command::plugins &&
+	    options.command != CliOptions::Command::status && options.command != CliOptions::Command::switch_profile)
+		usage_error("--json only applies to 'plugins', 'status' and 'switch'");
+	if (options.watch && options.command != CliOptions::Command::run)
+		usage_error("--watch only applies when running a profile");
 	return options;
 }
 

@@ -37,7 +37,7 @@ enum class ExitCode : int {
 	scheduler_error_exit = 12,
 	// A bug or an unexpected failure in the runner or a plugin.
 	internal = 13,
-	// No running runner to talk to, or a control request failed (reserved).
+	// status/switch: no running runner to talk to, or the control request failed.
 	control_failed = 14,
 };
 

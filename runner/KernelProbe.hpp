@@ -23,6 +23,9 @@ public:
 	virtual std::string sched_ext_state() const = 0;
 	// The name of the attached scheduler (root/ops), "" if unknown.
 	virtual std::string attached_scheduler() const = 0;
+	// /sys/kernel/sched_ext/enable_seq: how many times a scheduler was enabled since boot;
+	// empty if unknown.
+	virtual std::string enable_seq() const = 0;
 	// uname's release, e.g. "7.3.4-amd64".
 	virtual std::string kernel_release() const = 0;
 	// Whether the running kernel's BTF has what requirement names. Throws RunnerError when

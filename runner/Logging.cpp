@@ -4,11 +4,48 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <string_view>
+
 namespace scxr {
+
+namespace {
+
+// A serial line or the kernel's console is a terminal to isatty(), but what reads it is
+// usually a log file (QEMU's console log, a BMC's serial log) where escape codes are noise.
+bool is_serial_console(int fd)
+{
+	const char *name = ::ttyname(fd);
+	if (!name)
+		return false;
+	const std::string_view path(name);
+	for (std::string_view prefix : {"/dev/console", "/dev/ttyS", "/dev/ttyAMA", "/dev/ttyUSB", "/dev/hvc"})
+		if (path.starts_with(prefix))
+			return true;
+	return false;
+}
+
+} // namespace
+
+bool Logging::colours_wanted()
+{
+	if (std::getenv("NO_COLOR"))
+		return false;
+	const char *term = std::getenv("TERM");
+	if (!term || !*term || std::strcmp(term, "dumb") == 0)
+		return false;
+	return ::isatty(STDERR_FILENO) == 1 && !is_serial_console(STDERR_FILENO);
+}
 
 void Logging::install()
 {
-	auto logger = spdlog::stderr_color_mt("scx-runner");
+	// Colours only for a person at a terminal: never on a pipe, a file, the journal or a
+	// serial console.
+	auto logger = spdlog::stderr_color_mt("scx-runner", colours_wanted() ? spdlog::color_mode::always
+									       : spdlog::color_mode::never);
 	spdlog::set_default_logger(logger);
 	set_level(spdlog::level::info);
 }

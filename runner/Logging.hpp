@@ -22,6 +22,9 @@ class Logging {
 public:
 	// Installs the stderr logger as spdlog's default (colours only on a terminal).
 	static void install();
+	// Whether stderr is a terminal a person looks at: a tty that is not a serial console,
+	// with a TERM other than "dumb" and no NO_COLOR in the environment.
+	static bool colours_wanted();
 	// Sets the level and the pattern that goes with it.
 	static void set_level(spdlog::level::level_enum level);
 };

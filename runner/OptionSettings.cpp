@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "OptionSettings.hpp"
 
+#include "OptionSchema.hpp"
+
 namespace scxr {
 
 const OptionSettings::Setting *OptionSettings::find(const std::string &name) const
@@ -9,6 +11,50 @@ const OptionSettings::Setting *OptionSettings::find(const std::string &name) con
 		if (setting.name == name)
 			return &setting;
 	return nullptr;
+}
+
+bool OptionSettings::same_value(const Setting &left, const Setting &right)
+{
+	if (left.name != right.name || left.type != right.type)
+		return false;
+	switch (left.type) {
+	case SCXR_OPT_BOOL: return left.value.b == right.value.b;
+	case SCXR_OPT_INT: return left.value.i == right.value.i;
+	case SCXR_OPT_UINT:
+	case SCXR_OPT_DURATION: return left.value.u == right.value.u;
+	case SCXR_OPT_FLOAT: return left.value.f == right.value.f;
+	case SCXR_OPT_STRING:
+	case SCXR_OPT_ENUM:
+	case SCXR_OPT_PATH: return left.text == right.text;
+	}
+	return false;
+}
+
+std::vector<std::string> OptionSettings::differences(const OptionSettings &other) const
+{
+	std::vector<std::string> names;
+	for (const Setting &setting : settings_) {
+		const Setting *theirs = other.find(setting.name);
+		if (!theirs || !same_value(setting, *theirs))
+			names.push_back(setting.name);
+	}
+	for (const Setting &setting : other.settings_)
+		if (!find(setting.name))
+			names.push_back(setting.name);
+	return names;
+}
+
+std::string OptionSettings::format(const Setting &setting, const OptionSchema &schema)
+{
+	scxr_option_value value = setting.value;
+	if (OptionSchema::is_text_type(setting.type))
+		value.s = setting.text ? setting.text->c_str() : nullptr;
+	if (const scxr_option_desc *option = schema.find(setting.name))
+		return OptionSchema::format_value(*option, value);
+	scxr_option_desc bare{};
+	bare.name = setting.name.c_str();
+	bare.type = setting.type;
+	return OptionSchema::format_value(bare, value);
 }
 
 std::vector<scxr_option_setting> OptionSettings::to_abi() const

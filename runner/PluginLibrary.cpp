@@ -5,7 +5,6 @@
 
 #include <fmt/format.h>
 
-#include <dlfcn.h>
 
 namespace scxr {
 
@@ -13,16 +12,6 @@ namespace {
 
 const char *const kRebuildHint = "rebuild the plugin against this runner's headers";
 const char *const kAbiHeader = "plugins/include/scx_runner/plugin_abi.h (installed as scx-runner/scx_runner/plugin_abi.h)";
-
-// Closes the handle unless released: the checks below throw with the file still open.
-struct HandleGuard {
-	void *handle;
-	~HandleGuard()
-	{
-		if (handle)
-			dlclose(handle);
-	}
-};
 
 void check_version(const scxr_plugin_entry &entry, const std::string &id)
 {
@@ -98,13 +87,10 @@ std::shared_ptr<const PluginLibrary> PluginLibrary::open(const std::filesystem::
 							 const std::string &expected_id)
 {
 	// RTLD_LOCAL: two plugins (or two versions of one during a swap) never see each other's
-	// symbols. RTLD_NOW: a missing symbol fails here, not in the middle of a run.
-	HandleGuard guard{dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL)};
-	if (!guard.handle)
-		throw RunnerError(ExitCode::plugin_abi, fmt::format("cannot load plugin file {}: {}", path.string(), dlerror()),
-				  "the file must be an scx-runner plugin (a shared object) built for this system");
-	dlerror();
-	const auto *entry = static_cast<const scxr_plugin_entry *>(dlsym(guard.handle, SCXR_ENTRY_SYMBOL));
+	// symbols. RTLD_NOW: a missing symbol fails here, not in the middle of a run. The checks
+	// below throw with the file open; the FreshLibrary closes it then.
+	FreshLibrary library = FreshLibrary::open(path, RTLD_NOW | RTLD_LOCAL);
+	const auto *entry = static_cast<const scxr_plugin_entry *>(library.symbol(SCXR_ENTRY_SYMBOL));
 	if (!entry)
 		throw RunnerError(ExitCode::plugin_abi,
 				  fmt::format("{} is not an scx-runner plugin: it does not export '{}'", path.string(),
@@ -121,12 +107,10 @@ std::shared_ptr<const PluginLibrary> PluginLibrary::open(const std::filesystem::
 	check_functions(*entry, expected_id);
 	check_tables(*entry, expected_id);
 
-	void *handle = guard.handle;
-	guard.handle = nullptr;
-	return std::shared_ptr<const PluginLibrary>(new PluginLibrary(handle, entry, path));
+	return std::shared_ptr<const PluginLibrary>(new PluginLibrary(std::move(library), entry, path));
 }
 
-PluginLibrary::~PluginLibrary() { dlclose(handle_); }
+PluginLibrary::~PluginLibrary() = default;
 
 std::span<const scxr_requirement> PluginLibrary::requirements() const
 {

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #pragma once
 
+#include "FreshLibrary.hpp"
 #include "OptionSchema.hpp"
+#include "PluginFileIdentity.hpp"
 
 #include <scx_runner/plugin_abi.h>
 
@@ -15,6 +17,10 @@ namespace scxr {
 // One dlopen'ed plugin file whose entry passed the ABI checks. Shared: every PluginInstance
 // holds a reference, so the file is dlclose'd only after the last instance is destroyed (an
 // instance's code and [static] strings live in the file).
+//
+// Every open() maps the file as it is now (FreshLibrary), never an image glibc loaded
+// earlier from the same path: a plugin rebuilt and installed over the old file runs its new
+// code at the next swap, while the old image stays until its last instance is gone.
 class PluginLibrary {
 public:
 	// dlopens path (RTLD_NOW | RTLD_LOCAL) and checks the entry: ABI version, struct size, id
@@ -29,6 +35,8 @@ public:
 
 	const scxr_plugin_entry &entry() const { return *entry_; }
 	const std::filesystem::path &path() const { return path_; }
+	// The file as it was when it was loaded: a reload compares it with the file on disk.
+	const PluginFileIdentity &identity() const { return library_.identity(); }
 	std::string id() const { return entry_->id; }
 	std::string version() const { return entry_->version ? entry_->version : ""; }
 	std::string description() const { return entry_->description ? entry_->description : ""; }
@@ -39,12 +47,12 @@ public:
 	static constexpr size_t kEntrySizeV1_0 = offsetof(scxr_plugin_entry, dump) + sizeof(scxr_plugin_entry::dump);
 
 private:
-	PluginLibrary(void *handle, const scxr_plugin_entry *entry, std::filesystem::path path)
-		: handle_(handle), entry_(entry), path_(std::move(path))
+	PluginLibrary(FreshLibrary library, const scxr_plugin_entry *entry, std::filesystem::path path)
+		: library_(std::move(library)), entry_(entry), path_(std::move(path))
 	{
 	}
 
-	void *handle_;
+	FreshLibrary library_;
 	const scxr_plugin_entry *entry_;
 	std::filesystem::path path_;
 };

@@ -2,22 +2,28 @@
 #pragma once
 
 #include "ProfileValue.hpp"
+#include "RestartPolicy.hpp"
 #include "RunnerSettings.hpp"
 #include "SourcePosition.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace scxr {
 
 // A parsed profile: which plugin to run, its options as written (checked against the plugin's
-// schema later, by OptionValidator, once the plugin is found) and the runner settings.
+// schema later, by OptionValidator, once the plugin is found), the runner settings and the
+// restart policy.
 struct Profile {
 	std::string path;
 	std::string plugin_id;
 	SourcePosition plugin_position;
 	std::vector<ProfileOption> options; // in file order
 	RunnerSettings runner;
+	// The [restart] table; nullopt when the profile has none (then error exits end the run
+	// and only the kernel's restart requests are honoured, once).
+	std::optional<RestartPolicy::Settings> restart;
 };
 
 } // namespace scxr

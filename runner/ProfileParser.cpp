@@ -23,10 +23,15 @@ constexpr std::string_view kOptionsKey = "options";
 constexpr std::string_view kRunnerKey = "runner";
 constexpr std::string_view kStatsIntervalKey = "stats_interval";
 constexpr std::string_view kStatsFormatKey = "stats_format";
+constexpr std::string_view kRestartKey = "restart";
 
 const std::vector<std::string> kTopLevelKeys{std::string(kPluginKey), std::string(kOptionsKey),
-					     std::string(kRunnerKey)};
+					     std::string(kRunnerKey), std::string(kRestartKey)};
 const std::vector<std::string> kRunnerKeys{std::string(kStatsIntervalKey), std::string(kStatsFormatKey)};
+const std::vector<std::string> kRestartKeys{"enabled", "initial_delay", "max_delay", "max_restarts", "window",
+					    "fallback"};
+// More restarts than this within one window is a crash loop, not a policy.
+constexpr int64_t kMaxRestartsLimit = 1000;
 
 std::string toml_type_name(const toml::node &node)
 {
@@ -62,9 +67,12 @@ public:
 				read_options(node, key, profile);
 			else if (name == kRunnerKey)
 				read_runner(node, key, profile);
+			else if (name == kRestartKey)
+				read_restart(node, key, profile);
 			else
 				unknown_key(key, "the top level of a profile", kTopLevelKeys,
-					    "a profile has 'plugin = \"<id>\"', an [options] table and a [runner] table");
+					    "a profile has 'plugin = \"<id>\"', an [options] table, a [runner] table and "
+					    "a [restart] table");
 		}
 		// toml++ iterates keys in sorted order; users read files top to bottom.
 		std::stable_sort(profile.options.begin(), profile.options.end(), [](const auto &left, const auto &right) {
@@ -183,6 +191,105 @@ private:
 				unknown_key(setting_key, "[runner]", kRunnerKeys,
 					    "[runner] knows stats_interval and stats_format");
 		}
+	}
+
+	void read_restart(const toml::node &node, const toml::key &key, Profile &profile)
+	{
+		const auto *table = node.as_table();
+		if (!table) {
+			report(position(key), fmt::format("'restart' must be a table, not {}", toml_type_name(node)),
+			       "write the restart policy under a [restart] header");
+			return;
+		}
+		RestartPolicy::Settings settings;
+		const size_t problems_before = diagnostics_.size();
+		for (auto &&[setting_key, value] : *table) {
+			const std::string name(setting_key.str());
+			if (name == "enabled")
+				read_bool(name, value, settings.enabled);
+			else if (name == "initial_delay")
+				read_duration(name, value, settings.initial_delay);
+			else if (name == "max_delay")
+				read_duration(name, value, settings.max_delay);
+			else if (name == "window")
+				read_duration(name, value, settings.window);
+			else if (name == "max_restarts")
+				read_max_restarts(value, settings.max_restarts);
+			else if (name == "fallback")
+				read_fallback(value, profile.path, settings.fallback);
+			else
+				unknown_key(setting_key, "[restart]", kRestartKeys,
+					    "[restart] knows enabled, initial_delay, max_delay, max_restarts, window and "
+					    "fallback");
+		}
+		// Consistency between keys only means something once each key is valid on its own.
+		if (diagnostics_.size() == problems_before)
+			for (const std::string &problem : settings.problems())
+				report(position(key), "[restart]: " + problem,
+				       "see config/example.toml for a restart policy that works");
+		profile.restart = settings;
+	}
+
+	void read_bool(const std::string &name, const toml::node &node, bool &out)
+	{
+		if (const auto *value = node.as_boolean()) {
+			out = value->get();
+			return;
+		}
+		report(position(node), fmt::format("'{}' must be true or false, got {}", name, toml_type_name(node)),
+		       fmt::format("write {} = true or {} = false, without quotes", name, name));
+	}
+
+	void read_duration(const std::string &name, const toml::node &node, Duration &out)
+	{
+		const auto *text = node.as_string();
+		if (!text) {
+			report(position(node),
+			       fmt::format("'{}' expects a duration string such as \"1s\", got {}", name, toml_type_name(node)),
+			       fmt::format("write it in quotes with a unit, e.g. {} = \"1s\"", name));
+			return;
+		}
+		try {
+			out = Duration::parse(text->get());
+		} catch (const std::invalid_argument &error) {
+			report(position(node), fmt::format("invalid duration \"{}\" for '{}': {}", text->get(), name, error.what()),
+			       fmt::format("write a number followed by a unit ({}), e.g. \"1s\" or \"500ms\"",
+					   Duration::units_help()));
+		}
+	}
+
+	void read_max_restarts(const toml::node &node, uint32_t &out)
+	{
+		const auto *value = node.as_integer();
+		if (!value) {
+			report(position(node), fmt::format("'max_restarts' must be an integer, got {}", toml_type_name(node)),
+			       "write a count without quotes, e.g. max_restarts = 5");
+			return;
+		}
+		if (value->get() < 0 || value->get() > kMaxRestartsLimit) {
+			report(position(node),
+			       fmt::format("'max_restarts' of {} is out of range: 0 to {}", value->get(), kMaxRestartsLimit),
+			       "0 means: never restart after an error exit (the fallback, if any, takes over at once)");
+			return;
+		}
+		out = static_cast<uint32_t>(value->get());
+	}
+
+	void read_fallback(const toml::node &node, const std::string &profile_path,
+			   std::optional<std::filesystem::path> &out)
+	{
+		const auto *text = node.as_string();
+		if (!text) {
+			report(position(node),
+			       fmt::format("'fallback' must be a profile path string, got {}", toml_type_name(node)),
+			       "write a path in quotes, relative to this profile, e.g. fallback = \"simple.toml\"");
+			return;
+		}
+		if (text->get().empty()) {
+			report(position(node), "'fallback' is empty", "name a profile file, or leave the key out");
+			return;
+		}
+		out = RestartPolicy::Settings::resolve_fallback(profile_path, text->get());
 	}
 
 	void read_stats_interval(const toml::node &node, RunnerSettings &settings)

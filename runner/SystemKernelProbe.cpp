@@ -47,6 +47,8 @@ std::string SystemKernelProbe::attached_scheduler() const
 	return read_first_line(sched_ext_directory_ / "root" / "ops");
 }
 
+std::string SystemKernelProbe::enable_seq() const { return read_first_line(sched_ext_directory_ / "enable_seq"); }
+
 std::string SystemKernelProbe::kernel_release() const
 {
 	struct utsname names {};

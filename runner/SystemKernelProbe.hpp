@@ -27,6 +27,7 @@ public:
 	bool has_sched_ext() const override;
 	std::string sched_ext_state() const override;
 	std::string attached_scheduler() const override;
+	std::string enable_seq() const override;
 	std::string kernel_release() const override;
 	bool has(const scxr_requirement &requirement) const override;
 

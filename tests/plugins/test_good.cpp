@@ -2,13 +2,20 @@
 // test_good: a well-behaved plugin with one option of every type and no BPF at all. It fakes a
 // scheduler in memory so the runner's whole lifecycle can be tested without root or a kernel:
 // counters that move on every stats reading, an exit reported after a configurable number of
-// polls (optionally asking for a restart), a live dump and an exit dump.
+// polls (optionally asking for a restart), a live dump and an exit dump, and attaches that fail
+// from a chosen attach on (to test what the runner does when even re-attaching fails). Built
+// twice: test_good.so, and test_good.so.rebuilt with another version string (a plugin
+// rebuilt and installed over the running one's file).
 #include <scx_runner/sdk/Entry.hpp>
 #include <scx_runner/sdk/Options.hpp>
 #include <scx_runner/sdk/PluginError.hpp>
 
 #include <cstdint>
 #include <string>
+
+#ifndef TEST_GOOD_VERSION
+#define TEST_GOOD_VERSION "1.2.3"
+#endif
 
 namespace {
 
@@ -29,6 +36,8 @@ constexpr scxr_option_desc kOptions[] = {
 				 1'000'000),
 	option::integer("exit_kind", "the SCX_EXIT_* kind of that exit", "", 1025, 0, 4096),
 	option::boolean("request_restart", "ask for a restart with that exit (SCX_ECODE_ACT_RESTART)", false),
+	option::unsigned_integer("fail_attach_from", "this attach of the instance and every later one fail (0: none)",
+				 "attaches", 0, 0, 1'000'000),
 };
 
 constexpr scxr_requirement kRequirements[] = {
@@ -52,12 +61,15 @@ public:
 		exit_after_polls_ = options.get_uint("exit_after_polls");
 		exit_kind_ = static_cast<int32_t>(options.get_int("exit_kind"));
 		request_restart_ = options.get_bool("request_restart");
+		fail_attach_from_ = options.get_uint("fail_attach_from");
 	}
 
 	void load() override { host().info("loaded: mode=" + mode_ + " slice_ns=" + std::to_string(slice_ns_)); }
 
 	void attach() override
 	{
+		if (fail_attach_from_ != 0 && attaches_ + 1 >= fail_attach_from_)
+			throw PluginError(SCXR_ERR_ATTACH, "fake attach failure (attach " + std::to_string(attaches_ + 1) + ")");
 		++attaches_;
 		polls_ = 0;
 	}
@@ -96,7 +108,7 @@ public:
 
 	std::string dump() override
 	{
-		return "label=" + label_ + " mode=" + mode_ + " slice_ns=" + std::to_string(slice_ns_) +
+		return "version=" TEST_GOOD_VERSION " label=" + label_ + " mode=" + mode_ + " slice_ns=" + std::to_string(slice_ns_) +
 		       " trace_file=" + (trace_file_.empty() ? "unset" : trace_file_) + " polls=" + std::to_string(polls_) +
 		       " dispatched=" + std::to_string(dispatched_) + "\n";
 	}
@@ -113,6 +125,7 @@ private:
 	uint64_t exit_after_polls_ = 0;
 	int32_t exit_kind_ = 0;
 	bool request_restart_ = false;
+	uint64_t fail_attach_from_ = 0;
 
 	uint64_t polls_ = 0;
 	uint64_t attaches_ = 0;
@@ -123,4 +136,4 @@ private:
 } // namespace
 
 extern "C" SCXR_PLUGIN_EXPORT const scxr_plugin_entry scx_runner_plugin_entry = scxr::sdk::make_entry<FakeScheduler>(
-	{"test_good", "1.2.3", "a fake in-memory scheduler for the runner's tests", kOptions, kRequirements});
+	{"test_good", TEST_GOOD_VERSION, "a fake in-memory scheduler for the runner's tests", kOptions, kRequirements});

@@ -6,6 +6,7 @@
 #include "FakeKernelProbe.hpp"
 #include "JsonValue.hpp"
 #include "LogCapture.hpp"
+#include "TemporaryDirectory.hpp"
 #include "TestPlugins.hpp"
 
 #include <catch2/catch_test_macros.hpp>
@@ -41,9 +42,13 @@ Result run(const FakeKernelProbe &kernel, std::vector<std::string> arguments, co
 	return result;
 }
 
+// The test plugins, and a control socket of the test's own: runs here are root on the host,
+// and must never take /run/scx-runner/control.sock from a real runner or another test run.
 std::vector<std::string> with_plugins(std::vector<std::string> arguments)
 {
-	arguments.insert(arguments.begin(), {"--plugin-dir", TestPlugins::directory().string()});
+	static const scxr::test::TemporaryDirectory sockets;
+	arguments.insert(arguments.begin(), {"--plugin-dir", TestPlugins::directory().string(), "--control-socket",
+					     (sockets.path() / "control.sock").string()});
 	return arguments;
 }
 
@@ -155,7 +160,7 @@ TEST_CASE("plugins --json is JSON with every option's schema", "[application]")
 	REQUIRE(good != plugins.end());
 	CHECK((*good)["version"].string() == "1.2.3");
 	const auto &options = (*good)["options"].array();
-	REQUIRE(options.size() == 11);
+	REQUIRE(options.size() == 12);
 	CHECK(options[0]["name"].string() == "verbose");
 	CHECK(options[0]["type"].string() == "bool");
 	CHECK(options[0]["default"].boolean() == false);
@@ -190,4 +195,28 @@ TEST_CASE("every shipped profile in config/ is valid for the real plugins", "[ap
 		++checked;
 	}
 	CHECK(checked >= 1);
+}
+
+TEST_CASE("check shows the restart policy and checks the fallback profile", "[application][restart]")
+{
+	const scxr::test::TemporaryDirectory directory;
+	directory.write("fallback.toml", "plugin = \"test_good\"\n");
+	const auto good = directory.write("p.toml", "plugin = \"test_good\"\n[restart]\ninitial_delay = \"2s\"\n"
+						    "max_restarts = 3\nfallback = \"fallback.toml\"\n");
+	const Result result = run(FakeKernelProbe(), with_plugins({"check", good.string()}));
+	CHECK(result.code == 0);
+	CHECK_THAT(result.out, ContainsSubstring("  restart: after 2s doubling up to 30s, at most 3 within 1m\n"));
+	CHECK_THAT(result.out, ContainsSubstring("  fallback: " + (directory.path() / "fallback.toml").string() + "\n"));
+
+	const auto plain = directory.write("plain.toml", "plugin = \"test_good\"\n");
+	CHECK_THAT(run(FakeKernelProbe(), with_plugins({"check", plain.string()})).out,
+		   ContainsSubstring("  restart: only when the kernel asks (no [restart] table)"));
+
+	const auto broken = directory.write("broken.toml", "plugin = \"test_good\"\n[restart]\nfallback = \"gone.toml\"\n");
+	const Result missing = run(FakeKernelProbe(), with_plugins({"check", broken.string()}));
+	CHECK(missing.code == 2);
+	CHECK_THAT(missing.log, ContainsSubstring("the [restart] fallback profile " +
+						  (directory.path() / "gone.toml").string() + " is not usable"));
+	// A run refuses it as well, before it loads anything.
+	CHECK(run(FakeKernelProbe(), with_plugins({broken.string()})).code == 2);
 }

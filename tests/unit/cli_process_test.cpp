@@ -130,7 +130,8 @@ TEST_CASE("plugins --json prints one parseable document", "[cli-process]")
 	std::vector<std::string> ids;
 	for (const JsonValue &plugin : document["plugins"].array())
 		ids.push_back(plugin["id"].string());
-	CHECK(ids == std::vector<std::string>{"test_create_fails", "test_failing", "test_good", "test_throwing"});
+	CHECK(ids == std::vector<std::string>{"test_create_fails", "test_failing", "test_good", "test_rejected", "test_sched",
+						      "test_throwing"});
 	for (const JsonValue &plugin : document["plugins"].array())
 		for (const JsonValue &option : plugin["options"].array()) {
 			CHECK(option.contains("type"));
@@ -151,8 +152,10 @@ TEST_CASE("running a profile here ends with the exit code this machine calls for
 		expected = 7;
 	else if (first_line("/sys/kernel/sched_ext/state") != "disabled")
 		expected = 9;
+	const scxr::test::TemporaryDirectory sockets;
 	const ProcessResult result =
-		runner_with_plugins({"--duration", "0.3", "--stats-interval", "50ms", TestPlugins::profile("minimal.toml").string()});
+		runner_with_plugins({"--duration", "0.3", "--stats-interval", "50ms", "--control-socket",
+				     (sockets.path() / "control.sock").string(), TestPlugins::profile("minimal.toml").string()});
 	CAPTURE(result.err);
 	CHECK(result.exit_code == expected);
 	if (expected == 6)

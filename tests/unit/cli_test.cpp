@@ -113,3 +113,38 @@ TEST_CASE("-- ends the options", "[cli]")
 	CHECK(options.command == Command::run);
 	CHECK(options.profile_path == "-weird.toml");
 }
+
+TEST_CASE("status and switch, with the control socket and --json", "[cli]")
+{
+	CliOptions options = Cli::parse({"status"});
+	CHECK(options.command == Command::status);
+	CHECK(options.control_socket == "/run/scx-runner/control.sock");
+	CHECK_FALSE(options.json);
+	options = Cli::parse({"--control-socket", "/tmp/c.sock", "status", "--json"});
+	CHECK(options.control_socket == "/tmp/c.sock");
+	CHECK(options.json);
+	options = Cli::parse({"switch", "simple.toml"});
+	CHECK(options.command == Command::switch_profile);
+	CHECK(options.profile_path == "simple.toml");
+	CHECK_THAT(usage_error({"switch"}).what(), ContainsSubstring("switch needs a profile"));
+	CHECK_THAT(usage_error({"switch", "a.toml", "b.toml"}).what(), ContainsSubstring("switch takes one profile"));
+	CHECK_THAT(usage_error({"status", "extra"}).what(), ContainsSubstring("status takes no arguments"));
+	CHECK_THAT(usage_error({"--control-socket=", "status"}).what(), ContainsSubstring("--control-socket needs a path"));
+}
+
+TEST_CASE("--watch and --swap-mode apply to a run", "[cli]")
+{
+	CliOptions options = Cli::parse({"p.toml"});
+	CHECK_FALSE(options.watch);
+	CHECK(options.swap_mode == scxr::SwapMode::pre_verified);
+	options = Cli::parse({"--watch", "--swap-mode", "stop-start", "p.toml"});
+	CHECK(options.watch);
+	CHECK(options.swap_mode == scxr::SwapMode::stop_start);
+	CHECK(Cli::parse({"--swap-mode=pre-verified", "p.toml"}).swap_mode == scxr::SwapMode::pre_verified);
+	const RunnerError mode = usage_error({"--swap-mode", "fast", "p.toml"});
+	CHECK_THAT(mode.what(), ContainsSubstring("--swap-mode fast: unknown mode"));
+	CHECK_THAT(mode.details(), ContainsSubstring("use pre-verified or stop-start"));
+	CHECK_THAT(usage_error({"--watch", "check", "p.toml"}).what(), ContainsSubstring("--watch only applies"));
+	CHECK_THAT(usage_error({"--json", "p.toml"}).what(), ContainsSubstring("--json only applies to 'plugins', 'status'"));
+	CHECK_THAT(usage_error({"--wath", "p.toml"}).details(), ContainsSubstring("did you mean --watch?"));
+}

@@ -2,18 +2,11 @@
 // A whole run of a scheduler in this process: the fake scheduler of test_good (and the
 // failures of test_failing) through create, configure, load, attach, the loop with stats,
 // signals and exit polling, and the way out. Times are short but never asserted.
-#include "LibbpfLog.hpp"
-#include "OptionValidator.hpp"
-#include "PluginLibrary.hpp"
-#include "ProfileParser.hpp"
 #include "RunnerError.hpp"
-#include "Session.hpp"
-#include "SignalFd.hpp"
 
-#include "FakeKernelProbe.hpp"
 #include "JsonValue.hpp"
 #include "LogCapture.hpp"
-#include "TestPlugins.hpp"
+#include "SessionRig.hpp"
 
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
@@ -29,73 +22,44 @@ using Catch::Matchers::StartsWith;
 using scxr::Duration;
 using scxr::ExitCode;
 using scxr::RunnerError;
-using scxr::SessionSettings;
 using scxr::test::LogCapture;
-using scxr::test::TestPlugins;
+using scxr::test::SessionRig;
 
 namespace {
 
 Duration milliseconds(uint64_t count) { return Duration::from_nanoseconds(count * 1'000'000); }
 
-struct Outcome {
-	ExitCode code = ExitCode::internal;
-	std::string out;
-	std::string err;
-};
+using Outcome = SessionRig::Outcome;
 
-SessionSettings fast_settings()
-{
-	SessionSettings settings;
-	settings.poll_interval = milliseconds(5);
-	settings.stats_interval = milliseconds(5);
-	settings.run_for = Duration::from_nanoseconds(20'000'000'000); // a safety net only
-	return settings;
-}
-
-// Runs a session of plugin id with the given [options] table. meanwhile runs on a thread
-// started after the signals are blocked (so signals it sends reach the session).
-Outcome run(const std::string &id, const std::string &options, const SessionSettings &settings,
+// Runs a session of plugin id with the given [options] lines (and extra tables) on rig.
+Outcome run(SessionRig &rig, const std::string &id, const std::string &options, const std::string &extra = {},
 	    const std::function<void()> &meanwhile = {}, int pending_signal = 0)
 {
-	const auto plugin = scxr::PluginLibrary::open(TestPlugins::file(id), id);
-	const auto profile = scxr::ProfileParser().parse_string("plugin = \"" + id + "\"\n[options]\n" + options, "t.toml");
-	auto option_settings = scxr::OptionValidator(id, plugin->schema()).validate(profile.options);
-	const scxr::test::FakeKernelProbe kernel;
-	scxr::LibbpfLog libbpf_log;
-	scxr::SignalFd signals({SIGINT, SIGTERM, SIGUSR1, SIGHUP});
-	std::ostringstream out;
-	std::ostringstream err;
-	scxr::Session session(plugin, std::move(option_settings), settings, kernel, libbpf_log, signals, out, err);
-	// Blocked now, so it waits for the session to read it.
-	if (pending_signal)
-		kill(getpid(), pending_signal);
-	std::thread helper;
-	if (meanwhile)
-		helper = std::thread(meanwhile);
-	Outcome outcome;
-	try {
-		outcome.code = session.run();
-	} catch (...) {
-		if (helper.joinable())
-			helper.join();
-		throw;
-	}
-	if (helper.joinable())
-		helper.join();
-	outcome.out = out.str();
-	outcome.err = err.str();
-	return outcome;
+	return rig.run(rig.profile("t.toml", id, options, extra), meanwhile, pending_signal);
 }
 
-RunnerError run_error(const std::string &id, const std::string &options, const SessionSettings &settings = fast_settings())
+Outcome run(const std::string &id, const std::string &options, const std::function<void()> &meanwhile = {},
+	    int pending_signal = 0)
+{
+	SessionRig rig;
+	return run(rig, id, options, {}, meanwhile, pending_signal);
+}
+
+RunnerError run_error(SessionRig &rig, const std::string &id, const std::string &options)
 {
 	try {
-		run(id, options, settings);
+		run(rig, id, options);
 	} catch (const RunnerError &error) {
 		return error;
 	}
 	FAIL("expected the session to fail");
 	return RunnerError(ExitCode::ok, "");
+}
+
+RunnerError run_error(const std::string &id, const std::string &options)
+{
+	SessionRig rig;
+	return run_error(rig, id, options);
 }
 
 std::vector<std::string> lines(const std::string &text)
@@ -125,7 +89,7 @@ void send_after(int signal, int delay_ms)
 
 TEST_CASE("stats lines come every interval and their counters move", "[session]")
 {
-	const Outcome outcome = run("test_good", "batch = 3\nexit_after_polls = 20\nexit_kind = 65\n", fast_settings());
+	const Outcome outcome = run("test_good", "batch = 3\nexit_after_polls = 20\nexit_kind = 65\n");
 	CHECK(outcome.code == ExitCode::ok);
 	const auto stats = lines(outcome.out);
 	REQUIRE(stats.size() >= 2);
@@ -138,9 +102,9 @@ TEST_CASE("stats lines come every interval and their counters move", "[session]"
 
 TEST_CASE("JSON stats are one object per line", "[session]")
 {
-	SessionSettings settings = fast_settings();
-	settings.stats_format = scxr::StatsFormat::json;
-	const Outcome outcome = run("test_good", "exit_after_polls = 10\nexit_kind = 64\n", settings);
+	SessionRig rig;
+	rig.overrides.stats_format = scxr::StatsFormat::json;
+	const Outcome outcome = run(rig, "test_good", "exit_after_polls = 10\nexit_kind = 64\n");
 	const auto stats = lines(outcome.out);
 	REQUIRE_FALSE(stats.empty());
 	for (const std::string &line : stats) {
@@ -153,9 +117,9 @@ TEST_CASE("JSON stats are one object per line", "[session]")
 
 TEST_CASE("an error exit prints EXIT and the debug dump and is exit code 12", "[session]")
 {
-	SessionSettings settings = fast_settings();
-	settings.stats_interval = Duration();
-	const Outcome outcome = run("test_good", "exit_after_polls = 3\nexit_kind = 1025\n", settings);
+	SessionRig rig;
+	rig.overrides.stats_interval = Duration();
+	const Outcome outcome = run(rig, "test_good", "exit_after_polls = 3\nexit_kind = 1025\n");
 	CHECK(outcome.code == ExitCode::scheduler_error_exit);
 	CHECK(outcome.out.empty()); // stats are off
 	CHECK(outcome.err == "EXIT: fake exit (exited after 3 polls)\n"
@@ -166,7 +130,7 @@ TEST_CASE("an error exit prints EXIT and the debug dump and is exit code 12", "[
 
 TEST_CASE("an unregistration exit is exit code 0", "[session]")
 {
-	const Outcome outcome = run("test_good", "exit_after_polls = 2\nexit_kind = 64\n", fast_settings());
+	const Outcome outcome = run("test_good", "exit_after_polls = 2\nexit_kind = 64\n");
 	CHECK(outcome.code == ExitCode::ok);
 	CHECK_THAT(outcome.err, StartsWith("EXIT: fake exit (exited after 2 polls)\n"));
 	CHECK_THAT(LogCapture::text(), ContainsSubstring("info: test_good: the scheduler exited: unregistered (kind 64"));
@@ -174,32 +138,33 @@ TEST_CASE("an unregistration exit is exit code 0", "[session]")
 
 TEST_CASE("a restart request reloads and reattaches once", "[session]")
 {
-	const Outcome outcome =
-		run("test_good", "exit_after_polls = 2\nexit_kind = 1025\nrequest_restart = true\n", fast_settings());
-	// Restarted once; the second request finds the budget spent and the error kind decides.
+	const Outcome outcome = run("test_good", "exit_after_polls = 2\nexit_kind = 1025\nrequest_restart = true\n");
+	// Without a [restart] table: restarted once, at once; the second request finds the budget
+	// spent and the error kind decides.
 	CHECK(outcome.code == ExitCode::scheduler_error_exit);
 	CHECK(count(outcome.err, "EXIT: fake exit") == 2);
 	const std::string log = LogCapture::text();
-	CHECK(count(log, "asked for a restart: loading and attaching it again") == 1);
+	CHECK(count(log, "the scheduler asked for a restart") == 2);
+	CHECK(count(log, "restart 1 of 1 within 1m at once") == 1);
 	CHECK(count(log, "test_good: attached") == 2);
 	CHECK(count(log, "[test_good] instance created") == 2);
-	CHECK_THAT(log, ContainsSubstring("its restart budget (1) is spent"));
+	CHECK_THAT(log, ContainsSubstring("not restarting: 1 restarts within 1m; no fallback profile is set"));
 }
 
 TEST_CASE("without a restart budget a restart request ends the run", "[session]")
 {
-	SessionSettings settings = fast_settings();
-	settings.restart_budget = 0;
-	const Outcome outcome = run("test_good", "exit_after_polls = 1\nexit_kind = 65\nrequest_restart = true\n", settings);
+	SessionRig rig;
+	const Outcome outcome = run(rig, "test_good", "exit_after_polls = 1\nexit_kind = 65\nrequest_restart = true\n",
+				    "[restart]\nmax_restarts = 0\n");
 	CHECK(outcome.code == ExitCode::ok);
 	CHECK(count(outcome.err, "EXIT: ") == 1);
 }
 
 TEST_CASE("--duration detaches and ends with exit code 0", "[session]")
 {
-	SessionSettings settings = fast_settings();
-	settings.run_for = milliseconds(100);
-	const Outcome outcome = run("test_good", "", settings);
+	SessionRig rig;
+	rig.session.run_for = milliseconds(100);
+	const Outcome outcome = run(rig, "test_good", "");
 	CHECK(outcome.code == ExitCode::ok);
 	CHECK(outcome.err.empty());
 	CHECK_THAT(LogCapture::text(), ContainsSubstring("test_good: --duration of 100ms elapsed, detaching"));
@@ -208,31 +173,32 @@ TEST_CASE("--duration detaches and ends with exit code 0", "[session]")
 
 TEST_CASE("SIGUSR1 prints the live dump; SIGTERM detaches with exit code 0", "[session]")
 {
-	const Outcome outcome = run("test_good", "label = \"live\"\n", fast_settings(), [] {
+	const Outcome outcome = run("test_good", "label = \"live\"\n", [] {
 		send_after(SIGUSR1, 50);
 		send_after(SIGTERM, 50);
 	});
 	CHECK(outcome.code == ExitCode::ok);
-	CHECK_THAT(outcome.out, ContainsSubstring("--- LIVE DUMP test_good ---\nlabel=live mode=fifo slice_ns=20000000"));
+	CHECK_THAT(outcome.out, ContainsSubstring("--- LIVE DUMP test_good ---\nversion=1.2.3 label=live mode=fifo slice_ns=20000000"));
 	CHECK_THAT(outcome.out, ContainsSubstring("\n--- END LIVE DUMP ---\n"));
 	CHECK_THAT(LogCapture::text(), ContainsSubstring("test_good: received SIGTERM, detaching"));
 	CHECK_THAT(LogCapture::text(), ContainsSubstring("[test_good] instance destroyed"));
 }
 
-TEST_CASE("SIGINT detaches too; SIGHUP is reported and ignored", "[session]")
+TEST_CASE("SIGINT detaches too; SIGHUP of an unchanged profile keeps the scheduler", "[session]")
 {
-	const Outcome outcome = run("test_good", "", fast_settings(), [] {
+	const Outcome outcome = run("test_good", "", [] {
 		send_after(SIGHUP, 30);
-		send_after(SIGINT, 30);
+		send_after(SIGINT, 60);
 	});
 	CHECK(outcome.code == ExitCode::ok);
-	CHECK_THAT(LogCapture::text(), ContainsSubstring("warning: SIGHUP: reloading the profile is not supported yet"));
+	CHECK_THAT(LogCapture::text(), ContainsSubstring("SIGHUP: test_good keeps running: nothing changed that needs a swap"));
+	CHECK(count(LogCapture::text(), "[test_good] instance created") == 1);
 	CHECK_THAT(LogCapture::text(), ContainsSubstring("received SIGINT, detaching"));
 }
 
 TEST_CASE("a stop asked for during the load is answered without attaching", "[session]")
 {
-	const Outcome outcome = run("test_good", "", fast_settings(), {}, SIGTERM);
+	const Outcome outcome = run("test_good", "", {}, SIGTERM);
 	CHECK(outcome.code == ExitCode::ok);
 	CHECK(outcome.out.empty());
 	const std::string log = LogCapture::text();
@@ -250,9 +216,10 @@ TEST_CASE("a verifier rejection is exit code 10 with the error line and the log 
 	CHECK_THAT(error.details(), StartsWith("verifier log of program 'fake_enqueue' (20 of 45 lines; -v prints all of it):\n"));
 	CHECK_THAT(error.details(), ContainsSubstring("plugin 'test_failing': load failed: fake failure in load"));
 
-	SessionSettings verbose = fast_settings();
-	verbose.full_verifier_log = true;
-	const RunnerError full = run_error("test_failing", "fail_in = \"load\"\nstatus = \"verifier\"\nlibbpf_output = \"verifier_log\"\n", verbose);
+	SessionRig verbose;
+	verbose.session.full_verifier_log = true;
+	const RunnerError full =
+		run_error(verbose, "test_failing", "fail_in = \"load\"\nstatus = \"verifier\"\nlibbpf_output = \"verifier_log\"\n");
 	CHECK_THAT(full.details(), StartsWith("verifier log of program 'fake_enqueue' (45 of 45 lines):\n"));
 }
 

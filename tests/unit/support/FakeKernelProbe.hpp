@@ -18,6 +18,7 @@ public:
 	std::string state = "disabled";
 	std::string attached = "";
 	std::string release = "7.3.4-fake";
+	std::string enable_sequence = "0";
 	bool every_requirement_present = true;
 	std::set<std::string> present; // describe(requirement) strings, when not every one is
 
@@ -25,6 +26,7 @@ public:
 	bool has_sched_ext() const override { return sched_ext; }
 	std::string sched_ext_state() const override { return state; }
 	std::string attached_scheduler() const override { return attached; }
+	std::string enable_seq() const override { return enable_sequence; }
 	std::string kernel_release() const override { return release; }
 	bool has(const scxr_requirement &requirement) const override
 	{
