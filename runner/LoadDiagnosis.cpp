@@ -12,6 +12,9 @@ namespace {
 
 constexpr std::string_view kBeginMarker = "-- BEGIN PROG LOAD LOG --";
 constexpr std::string_view kEndMarker = "-- END PROG LOAD LOG --";
+constexpr std::string_view kReportMarker = "Verification failed:";
+// Sections of the kernel's report that trace back to causes; the tail leaves them to -v.
+constexpr std::string_view kReportBackTrace = "Causal path:";
 
 std::vector<std::string> split_lines(std::string_view text)
 {
@@ -114,17 +117,46 @@ void LoadDiagnosis::find_verifier_log(const std::vector<std::string> &lines)
 		verifier_log_.push_back(*line);
 	}
 	kind_ = Kind::verifier_rejection;
-	auto error_line = std::find_if(verifier_log_.rbegin(), verifier_log_.rend(),
+	// Newer kernels (7.3) follow the classic one-line complaint with a report in prose
+	// ("Verification failed: ...", "Reason:", "At:", "Causal path:", "Suggestion:"). The
+	// complaint is still the last line that is not noise before that report.
+	const auto report = std::find_if(verifier_log_.begin(), verifier_log_.end(), [](const std::string &line) {
+		return line.starts_with(kReportMarker);
+	});
+	if (report != verifier_log_.end())
+		report_begin_ = static_cast<size_t>(report - verifier_log_.begin());
+	const auto before_report = std::make_reverse_iterator(report);
+	auto error_line = std::find_if(before_report, verifier_log_.rend(),
 				       [](const std::string &line) { return !is_verifier_noise(line); });
 	hint_ = error_line != verifier_log_.rend() ? *error_line : "the verifier log gives no reason";
 }
 
+std::vector<std::string> LoadDiagnosis::tail_lines(size_t line_count) const
+{
+	if (!report_begin_) {
+		const size_t keep = std::min(line_count, verifier_log_.size());
+		return {verifier_log_.end() - static_cast<std::ptrdiff_t>(keep), verifier_log_.end()};
+	}
+	// The instructions up to the complaint, then the report's verdict, reason and location.
+	const size_t begin = *report_begin_;
+	const size_t keep = std::min(line_count, begin);
+	std::vector<std::string> lines(verifier_log_.begin() + static_cast<std::ptrdiff_t>(begin - keep),
+				       verifier_log_.begin() + static_cast<std::ptrdiff_t>(begin));
+	for (size_t index = begin; index < verifier_log_.size() && index < begin + line_count; ++index) {
+		if (verifier_log_[index].starts_with(kReportBackTrace))
+			break;
+		lines.push_back(verifier_log_[index]);
+	}
+	while (!lines.empty() && lines.back().find_first_not_of(" \t") == std::string::npos)
+		lines.pop_back();
+	return lines;
+}
+
 std::string LoadDiagnosis::verifier_log_tail(size_t line_count) const
 {
-	const size_t keep = std::min(line_count, verifier_log_.size());
 	std::string tail;
-	for (size_t index = verifier_log_.size() - keep; index < verifier_log_.size(); ++index)
-		tail += "  " + verifier_log_[index] + "\n";
+	for (const std::string &line : tail_lines(line_count))
+		tail += "  " + line + "\n";
 	return tail;
 }
 
@@ -140,11 +172,12 @@ RunnerError LoadDiagnosis::explain(const RunnerError &original, const std::strin
 					       "against this kernel's vmlinux.h",
 					       original.what()));
 	case Kind::verifier_rejection: {
-		const size_t shown = full_log ? verifier_log_.size() : std::min(kTailLines, verifier_log_.size());
+		const std::vector<std::string> shown = full_log ? verifier_log_ : tail_lines(kTailLines);
 		std::string details = fmt::format("verifier log{} ({} of {} lines{}):\n",
-						  program_.empty() ? "" : fmt::format(" of program '{}'", program_), shown,
-						  verifier_log_.size(), full_log ? "" : "; -v prints all of it");
-		details += verifier_log_tail(shown);
+						  program_.empty() ? "" : fmt::format(" of program '{}'", program_),
+						  shown.size(), verifier_log_.size(), full_log ? "" : "; -v prints all of it");
+		for (const std::string &line : shown)
+			details += "  " + line + "\n";
 		details += original.what();
 		return RunnerError(ExitCode::verifier_rejected,
 				   fmt::format("the kernel's verifier rejected plugin '{}'{}: {}", plugin_id,

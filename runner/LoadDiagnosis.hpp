@@ -3,6 +3,7 @@
 
 #include "RunnerError.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,7 +29,9 @@ public:
 	// The program the verifier rejected, when libbpf named it.
 	const std::string &program() const { return program_; }
 	const std::vector<std::string> &verifier_log() const { return verifier_log_; }
-	// The last line_count lines of the verifier log, indented, one per line.
+	// The last line_count lines of the verifier log, indented, one per line. When the kernel
+	// added its report in prose, the line_count lines up to the complaint and the report's
+	// verdict, reason and location instead.
 	std::string verifier_log_tail(size_t line_count) const;
 
 	// The error to report for a failed load: original (the plugin's error) refined by what
@@ -41,11 +44,13 @@ public:
 private:
 	void find_verifier_log(const std::vector<std::string> &lines);
 	void find_mismatch(const std::vector<std::string> &lines);
+	std::vector<std::string> tail_lines(size_t line_count) const;
 
 	Kind kind_ = Kind::unknown;
 	std::string hint_;
 	std::string program_;
 	std::vector<std::string> verifier_log_;
+	std::optional<size_t> report_begin_; // where the kernel's prose report starts, if it wrote one
 	std::vector<std::string> other_lines_; // libbpf's last words when nothing matched
 };
 

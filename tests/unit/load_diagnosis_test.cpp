@@ -112,3 +112,47 @@ TEST_CASE("a log without a recognisable error line still names the rejection", "
 	CHECK(diagnosis.kind() == LoadDiagnosis::Kind::verifier_rejection);
 	CHECK(diagnosis.hint() == "the verifier log gives no reason");
 }
+
+TEST_CASE("a 7.3 verifier report after the complaint: the complaint is the hint, the report's verdict is shown",
+	  "[diagnosis]")
+{
+	// What Linux 7.3's verifier writes (seen for tests/plugins/test_rejected): the classic
+	// complaint, then a report in prose whose last lines are generic advice.
+	std::string text = "libbpf: prog 'test_sched_enqueue': -- BEGIN PROG LOAD LOG --\n"
+			   "0: R1=ctx() R10=fp0\n";
+	for (int line = 1; line <= 30; ++line)
+		text += std::to_string(line) + ": (b7) r2 = 1                        ; R2=1\n";
+	text += "31: (79) r3 = *(u64 *)(r4 +0)\n"
+		"R4 invalid mem access 'scalar'\n"
+		"\n"
+		"Verification failed: Register Type Safety: Invalid dereference\n"
+		"\n"
+		"Reason:\n"
+		"  R4 is an integer scalar here, not a pointer to memory.\n"
+		"\n"
+		"At:\n"
+		"  test_sched_enqueue @ test_sched.bpf.c:35:12\n"
+		"  >>> 35 |                 count += *(volatile u64 *)(unsigned long)enq_flags;\n"
+		"\n"
+		"Causal path:\n"
+		"  test_sched_enqueue @ test_sched.bpf.c:29:6\n"
+		"\n"
+		"Suggestion:\n"
+		"  Preserve a pointer-valued register where needed, or reload and revalidate the pointer after scalar\n"
+		"  arithmetic, helper calls, or other operations that can invalidate it.\n"
+		"\n"
+		"processed 10 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n"
+		"-- END PROG LOAD LOG --\n";
+	const LoadDiagnosis diagnosis = LoadDiagnosis::analyse(text);
+	REQUIRE(diagnosis.kind() == LoadDiagnosis::Kind::verifier_rejection);
+	CHECK(diagnosis.hint() == "R4 invalid mem access 'scalar'");
+	const RunnerError error = diagnosis.explain(kPluginError, "test_rejected", "7.3.4", false);
+	CHECK(std::string(error.what()) == "the kernel's verifier rejected plugin 'test_rejected' (program "
+					   "'test_sched_enqueue'): R4 invalid mem access 'scalar'");
+	CHECK_THAT(error.details(), ContainsSubstring("  31: (79) r3 = *(u64 *)(r4 +0)\n  R4 invalid mem access 'scalar'\n"));
+	CHECK_THAT(error.details(), ContainsSubstring("  Verification failed: Register Type Safety: Invalid dereference\n"));
+	CHECK_THAT(error.details(), ContainsSubstring("test_sched.bpf.c:35:12"));
+	CHECK_FALSE(error.details().find("Causal path") != std::string::npos);
+	CHECK_FALSE(error.details().find("  12: (b7)") != std::string::npos); // before the 20 lines up to the complaint
+	CHECK_THAT(error.details(), StartsWith("verifier log of program 'test_sched_enqueue' (28 of 51 lines; -v prints all of it):\n"));
+}
