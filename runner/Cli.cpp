@@ -88,7 +88,7 @@ Options:
                              the directory plugins are installed to
       --stats-interval TIME  print stats every TIME ("1s", "500ms"; "0s" turns them off)
       --stats-format FORMAT  text (one line per reading) or json (one object per line)
-      --duration SECONDS     detach and exit 0 after this long ("30", "1.5", "2m")
+      --duration SECONDS     detach and exit 0 after the scheduler ran this long ("30", "1.5", "2m")
       --json                 with 'plugins', 'status' and 'switch': print JSON
       --watch                reload when the profile file changes on disk (as SIGHUP does)
       --control-socket PATH  where the running runner answers 'status' and 'switch'

@@ -242,8 +242,10 @@ ExitCode Session::run()
 	// when an exception passes through: no scheduler stays attached behind the runner's back.
 	if (!start_current())
 		return ExitCode::ok;
+	// --duration counts from the attach: a verify can take longer than the whole duration
+	// under emulation, and the user asked for that long with the scheduler running.
 	const Clock::time_point deadline =
-		settings_.run_for ? started_ + settings_.run_for->to_chrono() : Clock::time_point::max();
+		settings_.run_for ? Clock::now() + settings_.run_for->to_chrono() : Clock::time_point::max();
 
 	for (;;) {
 		const bool stats_enabled = !current_.runner.effective_stats_interval().is_zero();
@@ -484,10 +486,15 @@ SwapOutcome Session::swap_pre_verified(ResolvedProfile candidate, const std::str
 		report_exit(*exit);
 	}
 
-	gap_clock_.detaching(Clock::now());
+	const auto detach_started = Clock::now();
+	gap_clock_.detaching(detach_started);
 	instance_->detach();
+	const auto attach_started = Clock::now();
 	try {
 		fresh->attach();
+		spdlog::debug("swap: detaching {} took {}, attaching {} took {}", old_id,
+			      SwapGapClock::format(attach_started - detach_started), candidate.plugin->id(),
+			      SwapGapClock::format(Clock::now() - attach_started));
 	} catch (const RunnerError &error) {
 		ErrorPrinter::print(error, err_, fmt::format("{}: attaching {}: ", trigger, candidate.plugin->id()));
 		try {

@@ -165,3 +165,25 @@ TEST_CASE("running a profile here ends with the exit code this machine calls for
 	if (expected == 0)
 		CHECK_THAT(result.out, StartsWith("test_good: "));
 }
+
+TEST_CASE("logs on a pipe carry no colour codes, whatever TERM says", "[cli-process]")
+{
+	const ProcessResult result = runner({"--plugin-dir", TestPlugins::directory().string(), "check",
+					     TestPlugins::profile("wrong_types.toml").string()},
+					    {{"TERM", "xterm-256color"}, {"COLORTERM", "truecolor"}});
+	CHECK(result.exit_code == 2);
+	CHECK_THAT(result.err, StartsWith("error: "));
+	CHECK(result.err.find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("status and switch without a running runner", "[cli-process]")
+{
+	const scxr::test::TemporaryDirectory sockets;
+	const std::string socket = (sockets.path() / "control.sock").string();
+	const ProcessResult status = runner({"--control-socket", socket, "status"});
+	CHECK(status.exit_code == 0);
+	CHECK_THAT(status.out, ContainsSubstring("runner: no runner is running (no socket at " + socket + ")"));
+	const ProcessResult switched = runner({"--control-socket", socket, "switch", "p.toml"});
+	CHECK(switched.exit_code == 14);
+	CHECK_THAT(switched.err, ContainsSubstring("no runner is running"));
+}
