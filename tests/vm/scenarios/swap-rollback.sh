@@ -4,8 +4,9 @@
 # an unknown option, a profile that is not TOML, and a scheduler the verifier rejects (the
 # test_rejected plugin, built to be rejected), by SIGHUP and by `scx-runner switch` (exit 14 with
 # the runner's answer). Each time the kernel still runs simple with enable_seq unchanged, the
-# runner says why and keeps running. Then a scheduler that fails to attach (test_failing): simple
-# is detached for the attempt and attached again, one attach more. A good reload still works.
+# runner says why and keeps running. The control socket is root's only: a user's status and
+# switch are refused. Then a scheduler that fails to attach (test_failing): simple is detached
+# for the attempt and attached again, one attach more. A good reload still works.
 . /usr/share/scxtest/scenarios/swap-lib.sh
 
 require_file /usr/lib/scx-runner/plugins/simple.so "the simple plugin is built"
@@ -61,7 +62,17 @@ expect_exit_code control_failed "$switch_rc"
 check "switch prints the runner's answer: verifier rejection" grep -qF "verifier rejected plugin 'test_rejected'" /tmp/switch.out
 still_simple "a rejected switch"
 
-info "5. a reload to a scheduler that fails to attach"
+info "5. the control socket is root's: mode 0600 in a 0700 directory; a user is refused"
+check "socket mode is 600" [ "$(stat -c %a /run/scx-runner/control.sock)" = 600 ]
+check "its directory's mode is 700" [ "$(stat -c %a /run/scx-runner)" = 700 ]
+run_as_user scx-runner status >/tmp/user-status.out 2>&1
+show_output /tmp/user-status.out
+check "a user's status says permission denied" grep -qF "permission denied on the control socket" /tmp/user-status.out
+run_as_user scx-runner switch /tmp/rejected.toml >/tmp/user-switch.out 2>&1
+expect_exit_code control_failed "$?"
+still_simple "a user's requests"
+
+info "6. a reload to a scheduler that fails to attach"
 write_profile "$profile" test_failing '[options]' 'fail_in = "attach"' 'status = "attach"'
 kill -HUP "$RUNNER_PID"
 check "the runner re-attached simple after the failed attach" \
@@ -71,7 +82,7 @@ check "enable_seq counted the one re-attach ($seq -> $(scx_enable_seq))" [ "$(sc
 seq=$(scx_enable_seq)
 check "the runner is still running" runner_alive
 
-info "6. a good reload still swaps"
+info "7. a good reload still swaps"
 write_profile "$profile" simple '[options]' 'mode = "vtime"'
 kill -HUP "$RUNNER_PID"
 check "the runner swapped" wait_log_count "swap: simple -> simple, gap" 1 "$SMALL_LOAD_TIMEOUT"
