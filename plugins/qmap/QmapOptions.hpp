@@ -18,11 +18,6 @@ namespace scxr::qmap_plugin {
 // SCX_SLICE_DFL, the kernel's default slice, which the kernel's loader uses when -s is absent.
 inline constexpr uint64_t kDefaultSliceNs = 20 * sdk::kMillisecond;
 
-// The kernel's default dump length (SCX_EXIT_DUMP_DFL_LEN); 1 MiB keeps the buffer far below
-// the limits of both the BPF map and the kernel's allocation.
-inline constexpr uint64_t kDefaultExitDumpLength = 32768;
-inline constexpr uint64_t kMaxExitDumpLength = 1u << 20;
-
 // max_tasks: 2^22 task contexts of 48 bytes are 192 MiB, which still fits the arena's 256 MiB
 // of address space beside struct qmap_arena (the BPF side checks the exact fit again).
 inline constexpr uint64_t kDefaultMaxTasks = 16384;
@@ -56,9 +51,7 @@ inline constexpr scxr_option_desc kOptions[] = {
 			     "insert into local queues only when the CPU can run the task at once "
 			     "(SCX_OPS_ALWAYS_ENQ_IMMED, kernel 7.1+)",
 			     false),
-	sdk::option::unsigned_integer("exit_dump_len",
-				      "bytes of the kernel's debug dump kept when the scheduler exits (0: none)",
-				      "bytes", kDefaultExitDumpLength, 0, kMaxExitDumpLength),
+	sdk::option::exit_dump_length(),
 	sdk::option::boolean("suppress_dump",
 			     "leave qmap's own lines (FIFOs, per-CPU and per-task state) out of the debug dump",
 			     false),

@@ -11,7 +11,6 @@
 
 #include "scx_runner/sdk/KernelBtf.hpp"
 #include "scx_runner/sdk/PluginError.hpp"
-#include "scx_runner/sdk/Skeleton.hpp"
 
 #include <bpf/libbpf.h>
 
@@ -23,11 +22,11 @@
 #include <cstddef>
 #include <cstring>
 
+template class scxr::sdk::SkeletonScheduler<::qmap>;
+
 namespace scxr::qmap_plugin {
 
 namespace {
-
-constexpr const char *kSchedulerName = "qmap";
 
 uint32_t to_u32(uint64_t value) { return static_cast<uint32_t>(std::min<uint64_t>(value, kU32Max)); }
 
@@ -60,9 +59,7 @@ sdk::StatRow gauge(const char *name, double value, const char *unit, const char 
 
 } // namespace
 
-QmapScheduler::QmapScheduler(const sdk::Host &host) : sdk::Scheduler(host) {}
-
-void QmapScheduler::SkeletonDeleter::operator()(::qmap *skeleton) const { ::qmap::destroy(skeleton); }
+QmapScheduler::QmapScheduler(const sdk::Host &host) : SkeletonScheduler(host, "qmap") {}
 
 void QmapScheduler::configure(const sdk::OptionValues &options)
 {
@@ -70,13 +67,9 @@ void QmapScheduler::configure(const sdk::OptionValues &options)
 	sub_scheduler_cgroup_ = options.get_string("sub_scheduler_cgroup");
 	const uint64_t sub_cgroup_id = sub_scheduler_cgroup_.empty() ? 0 : cgroup_id_of(sub_scheduler_cgroup_);
 
-	skeleton_.reset(::qmap::open());
-	if (!skeleton_)
-		throw sdk::PluginError(SCXR_ERR_INTERNAL,
-				       "cannot open the qmap BPF object: " + sdk::errno_text(errno));
-
-	auto &rodata = *skeleton_->rodata;
-	auto &ops = *skeleton_->struct_ops.qmap_ops;
+	::qmap &skeleton = open_skeleton(options.get_uint("exit_dump_len"));
+	auto &rodata = *skeleton.rodata;
+	auto &ops = *skeleton.struct_ops.qmap_ops;
 
 	rodata.slice_ns = options.get_duration_ns("slice");
 	rodata.dsp_batch = to_u32(options.get_uint("dispatch_batch"));
@@ -104,19 +97,11 @@ void QmapScheduler::configure(const sdk::OptionValues &options)
 	// The kernel attaches a child by the cgroup in its ops; the BPF side only reads its copy.
 	ops.sub_cgroup_id = sub_cgroup_id;
 	rodata.sub_cgroup_id = sub_cgroup_id;
-
-	// The kernel fills a dump buffer of the struct_ops length and ops.exit copies up to the
-	// rodata length into exit_dump: all three must agree. The kernel reads a struct_ops length
-	// of 0 as "its default", so "no dump" is asked for with the smallest real buffer instead.
-	const auto dump_length = static_cast<uint32_t>(
-		std::min<uint64_t>(options.get_uint("exit_dump_len"), kMaxExitDumpLength));
-	sdk::set_exit_dump_length(skeleton_.get(), dump_length);
-	ops.exit_dump_len = std::max<uint32_t>(dump_length, 1);
 }
 
 void QmapScheduler::adapt_to_kernel(const sdk::KernelBtf &kernel)
 {
-	auto &ops = *skeleton_->struct_ops.qmap_ops;
+	auto &ops = *skeleton()->struct_ops.qmap_ops;
 
 	if (kernel.has_type("sched_ext_ops_cid")) {
 		if (!sub_scheduler_cgroup_.empty())
@@ -149,13 +134,10 @@ void QmapScheduler::adapt_to_kernel(const sdk::KernelBtf &kernel)
 	kernel_has_cpuperf_ = kernel.has_kfunc("scx_bpf_cpuperf_cur");
 }
 
-void QmapScheduler::load()
-{
-	adapt_to_kernel(*sdk::KernelBtf::load_running());
+void QmapScheduler::before_load() { adapt_to_kernel(*sdk::KernelBtf::load_running()); }
 
-	if (const int error = ::qmap::load(skeleton_.get()); error)
-		throw sdk::PluginError(sdk::status_for_load_error(error),
-				       "the kernel did not accept the qmap BPF scheduler: " + sdk::errno_text(error));
+void QmapScheduler::after_load()
+{
 	if (!arena_view())
 		throw sdk::PluginError(SCXR_ERR_INTERNAL,
 				       "the qmap arena is not mapped where its map says it is (map_extra)");
@@ -163,43 +145,27 @@ void QmapScheduler::load()
 
 std::optional<QmapArenaView> QmapScheduler::arena_view() const
 {
-	if (!skeleton_ || !skeleton_->arena)
+	const ::qmap *skeleton = this->skeleton();
+	if (!skeleton || !skeleton->arena)
 		return std::nullopt;
 	// The kernel maps the arena's user half at map_extra, max_entries pages long, and libbpf
 	// maps it there in this process. Where libbpf puts qa inside it differs by version.
-	const bpf_map *map = skeleton_->maps.arena;
+	const bpf_map *map = skeleton->maps.arena;
 	const auto begin = static_cast<uintptr_t>(bpf_map__map_extra(map));
 	const size_t size = static_cast<size_t>(bpf_map__max_entries(map)) *
 			    static_cast<size_t>(sysconf(_SC_PAGESIZE));
-	const auto qa = reinterpret_cast<uintptr_t>(&skeleton_->arena->qa);
+	const auto qa = reinterpret_cast<uintptr_t>(&skeleton->arena->qa);
 	if (qa < begin || qa + sizeof(qmap_arena) > begin + size)
 		return std::nullopt;
-	return QmapArenaView(&skeleton_->arena->qa, begin, size);
+	return QmapArenaView(&skeleton->arena->qa, begin, size);
 }
 
-void QmapScheduler::reset_arena_counters()
+void QmapScheduler::before_attach()
 {
 	// Everything before the slab pointers is per-attach state; the slab itself is reused by
 	// the next ops.init (see init_task_ctx_slab() in qmap.bpf.c).
-	std::memset(&skeleton_->arena->qa, 0, offsetof(qmap_arena, task_ctxs));
+	std::memset(&skeleton()->arena->qa, 0, offsetof(qmap_arena, task_ctxs));
 }
-
-void QmapScheduler::attach()
-{
-	// A re-attach after detach() starts from a clean slate: no stale exit, counters from zero.
-	sdk::clear_exit_info(skeleton_.get());
-	reset_arena_counters();
-	link_.reset(sdk::attach_struct_ops(skeleton_->maps.qmap_ops, kSchedulerName).release());
-}
-
-void QmapScheduler::detach()
-{
-	// Destroying the link disables the scheduler; by the time it returns the kernel has run
-	// ops.exit, so poll() after this still reports the exit.
-	link_.reset();
-}
-
-sdk::ExitReport QmapScheduler::poll() { return sdk::read_exit_report(skeleton_.get()); }
 
 std::vector<sdk::StatRow> QmapScheduler::stats()
 {
@@ -237,7 +203,7 @@ std::vector<sdk::StatRow> QmapScheduler::stats()
 	for (unsigned fifo = 0; fifo < QMAP_NR_FIFOS; ++fifo)
 		rows.push_back(gauge(kFifoNames[fifo], c.fifo_queued[fifo], "tasks",
 				     "tasks waiting on this FIFO (higher index: heavier tasks, served more)"));
-	if (skeleton_ && skeleton_->rodata->test_error_after)
+	if (skeleton() && skeleton()->rodata->test_error_after)
 		rows.push_back(gauge("error_countdown", c.test_error_countdown, "enqueues",
 				     "enqueues left before the test error (error_after_enqueues)"));
 	// Without scx_bpf_cpuperf_cur the BPF side cannot measure these; zeros would look real.
@@ -259,10 +225,10 @@ std::vector<sdk::StatRow> QmapScheduler::stats()
 std::string QmapScheduler::dump()
 {
 	std::string text;
-	text += "attached: " + std::string(link_ ? "yes" : "no") + "\n";
-	if (skeleton_) {
-		text += "slice_ns: " + std::to_string(skeleton_->rodata->slice_ns) + "\n";
-		text += "dispatch_batch: " + std::to_string(skeleton_->rodata->dsp_batch) + "\n";
+	text += "attached: " + std::string(attached() ? "yes" : "no") + "\n";
+	if (const ::qmap *skeleton = this->skeleton()) {
+		text += "slice_ns: " + std::to_string(skeleton->rodata->slice_ns) + "\n";
+		text += "dispatch_batch: " + std::to_string(skeleton->rodata->dsp_batch) + "\n";
 		if (!sub_scheduler_cgroup_.empty())
 			text += "sub_scheduler_cgroup: " + sub_scheduler_cgroup_ + "\n";
 	}

@@ -5,21 +5,20 @@
 // kernel-specific adjustments before load, attach through the struct_ops link, exit info, and
 // stats and a live dump read straight from the arena mapping.
 
-#include "scx_runner/sdk/Scheduler.hpp"
+#include "scx_runner/sdk/SkeletonScheduler.hpp"
 
 #include "QmapArenaView.hpp"
 
-#include <bpf/libbpf.h>
-
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 // The generated skeleton (qmap.skel.h). Only QmapScheduler.cpp and tests include it: its
-// functions are static, and a member type naming one of them would differ per file.
+// functions are static, and a member type naming one of them would differ per file. So the
+// SDK's lifecycle for it is instantiated once, in QmapScheduler.cpp.
 struct qmap;
+extern template class scxr::sdk::SkeletonScheduler<::qmap>;
 
 namespace scxr::sdk {
 class KernelBtf;
@@ -27,7 +26,7 @@ class KernelBtf;
 
 namespace scxr::qmap_plugin {
 
-class QmapScheduler : public sdk::Scheduler {
+class QmapScheduler : public sdk::SkeletonScheduler<::qmap> {
 public:
 	explicit QmapScheduler(const sdk::Host &host);
 
@@ -35,11 +34,6 @@ public:
 	// struct_ops table (flags, dump length, sub-scheduler cgroup) and the exit dump buffer's
 	// size. All of these are fixed once load() has run.
 	void configure(const sdk::OptionValues &options) override;
-	// Adapts the ops table to the running kernel (adapt_to_kernel), then verifies and loads.
-	void load() override;
-	void attach() override;
-	void detach() override;
-	sdk::ExitReport poll() override;
 	std::vector<sdk::StatRow> stats() override;
 	std::string dump() override;
 
@@ -50,25 +44,17 @@ public:
 	// refused where the kernel lacks it. Public for tests.
 	void adapt_to_kernel(const sdk::KernelBtf &kernel);
 
-	// The opened (after configure) or loaded skeleton, for tests that check where the options
-	// landed. nullptr before configure().
-	const ::qmap *skeleton() const { return skeleton_.get(); }
-
 private:
-	struct SkeletonDeleter {
-		void operator()(::qmap *skeleton) const;
-	};
-	struct LinkDeleter {
-		void operator()(bpf_link *link) const { bpf_link__destroy(link); }
-	};
+	// Adapts the ops table to the running kernel (adapt_to_kernel) before the BPF load.
+	void before_load() override;
+	// Checks that the arena is mapped where the plugin will read it.
+	void after_load() override;
+	// Counters from zero on every attach.
+	void before_attach() override;
 
 	// The arena as this process maps it; nullopt before load.
 	std::optional<QmapArenaView> arena_view() const;
-	void reset_arena_counters();
 
-	std::unique_ptr<::qmap, SkeletonDeleter> skeleton_;
-	// Held while attached: destroying the struct_ops link disables the scheduler.
-	std::unique_ptr<bpf_link, LinkDeleter> link_;
 	std::string sub_scheduler_cgroup_;
 	bool kernel_has_cpuperf_ = false;
 };

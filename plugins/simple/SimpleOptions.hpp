@@ -14,20 +14,13 @@ namespace scxr::simple_plugin {
 
 inline constexpr const char *kModeValues[] = {"vtime", "fifo", nullptr};
 
-// The kernel's own default dump length (SCX_EXIT_DUMP_DFL_LEN); 1 MiB keeps the buffer far
-// below the size limits of both the BPF map and the kernel's allocation.
-inline constexpr uint64_t kDefaultExitDumpLength = 32768;
-inline constexpr uint64_t kMaxExitDumpLength = 1u << 20;
-
 inline constexpr scxr_option_desc kOptions[] = {
 	sdk::option::duration("slice", "time slice a task runs before others get the CPU",
 			      20 * sdk::kMillisecond, 100 * sdk::kMicrosecond, sdk::kSecond),
 	sdk::option::enumeration("mode",
 				 "vtime: weighted fair queueing by virtual time; fifo: first come, first served",
 				 kModeValues, "vtime"),
-	sdk::option::unsigned_integer("exit_dump_len",
-				      "bytes of the kernel's debug dump kept when the scheduler exits (0: none)",
-				      "bytes", kDefaultExitDumpLength, 0, kMaxExitDumpLength),
+	sdk::option::exit_dump_length(),
 };
 
 } // namespace scxr::simple_plugin

@@ -10,24 +10,17 @@
 #include "SimpleOptions.hpp"
 
 #include "scx_runner/sdk/PluginError.hpp"
-#include "scx_runner/sdk/Skeleton.hpp"
 
 #include <bpf/libbpf.h>
 
 #include <algorithm>
 #include <cstring>
 
+template class scxr::sdk::SkeletonScheduler<::simple>;
+
 namespace scxr::simple_plugin {
 
-namespace {
-
-constexpr const char *kSchedulerName = "simple";
-
-} // namespace
-
-SimpleScheduler::SimpleScheduler(const sdk::Host &host) : sdk::Scheduler(host) {}
-
-void SimpleScheduler::SkeletonDeleter::operator()(::simple *skeleton) const { ::simple::destroy(skeleton); }
+SimpleScheduler::SimpleScheduler(const sdk::Host &host) : SkeletonScheduler(host, "simple") {}
 
 void SimpleScheduler::configure(const sdk::OptionValues &options)
 {
@@ -36,21 +29,9 @@ void SimpleScheduler::configure(const sdk::OptionValues &options)
 		throw sdk::PluginError(SCXR_ERR_INVALID_ARGUMENT,
 				       "option 'mode' is '" + mode + "'; expected 'vtime' or 'fifo'");
 
-	skeleton_.reset(::simple::open());
-	if (!skeleton_)
-		throw sdk::PluginError(SCXR_ERR_INTERNAL, "cannot open the simple BPF object: " +
-								  sdk::errno_text(errno));
-
-	skeleton_->rodata->slice_ns = options.get_duration_ns("slice");
-	skeleton_->rodata->fifo_mode = mode == "fifo";
-
-	// The kernel fills a dump buffer of the struct_ops length and ops.exit copies up to the
-	// rodata length into exit_dump: all three must agree. The kernel reads a struct_ops length
-	// of 0 as "its default", so "no dump" is asked for with the smallest real buffer instead.
-	const auto dump_length = static_cast<uint32_t>(
-		std::min<uint64_t>(options.get_uint("exit_dump_len"), kMaxExitDumpLength));
-	sdk::set_exit_dump_length(skeleton_.get(), dump_length);
-	skeleton_->struct_ops.simple_ops->exit_dump_len = std::max<uint32_t>(dump_length, 1);
+	::simple &skeleton = open_skeleton(options.get_uint("exit_dump_len"));
+	skeleton.rodata->slice_ns = options.get_duration_ns("slice");
+	skeleton.rodata->fifo_mode = mode == "fifo";
 
 	const int possible_cpus = libbpf_num_possible_cpus();
 	if (possible_cpus < 0)
@@ -63,35 +44,15 @@ void SimpleScheduler::configure(const sdk::OptionValues &options)
 			    std::to_string(SIMPLE_MAX_CPUS) + " only (scheduling covers all)");
 }
 
-void SimpleScheduler::load()
+void SimpleScheduler::before_attach()
 {
-	if (const int error = ::simple::load(skeleton_.get()); error)
-		throw sdk::PluginError(sdk::status_for_load_error(error),
-				       "the kernel did not accept the simple BPF scheduler: " +
-					       sdk::errno_text(error));
+	std::memset(skeleton()->bss->cpu_stats, 0, sizeof(skeleton()->bss->cpu_stats));
 }
-
-void SimpleScheduler::attach()
-{
-	// A re-attach after detach() starts from a clean slate: no stale exit, counters from zero.
-	sdk::clear_exit_info(skeleton_.get());
-	reset_dispatch_counts();
-	link_.reset(sdk::attach_struct_ops(skeleton_->maps.simple_ops, kSchedulerName).release());
-}
-
-void SimpleScheduler::detach()
-{
-	// Destroying the link disables the scheduler; by the time it returns the kernel has run
-	// ops.exit, so poll() after this still reports the exit.
-	link_.reset();
-}
-
-sdk::ExitReport SimpleScheduler::poll() { return sdk::read_exit_report(skeleton_.get()); }
 
 DispatchCounts SimpleScheduler::read_dispatch_counts() const
 {
 	DispatchCounts counts;
-	const auto &cpu_stats = skeleton_->bss->cpu_stats;
+	const auto &cpu_stats = skeleton()->bss->cpu_stats;
 	for (unsigned cpu = 0; cpu < counted_cpus_; ++cpu) {
 		// Each slot is written by its CPU while we read: a relaxed atomic load gets a whole value.
 		counts.local += __atomic_load_n(&cpu_stats[cpu].nr_local_dispatched, __ATOMIC_RELAXED);
@@ -100,12 +61,7 @@ DispatchCounts SimpleScheduler::read_dispatch_counts() const
 	return counts;
 }
 
-void SimpleScheduler::reset_dispatch_counts()
-{
-	std::memset(skeleton_->bss->cpu_stats, 0, sizeof(skeleton_->bss->cpu_stats));
-}
-
-const char *SimpleScheduler::mode_name() const { return skeleton_->rodata->fifo_mode ? "fifo" : "vtime"; }
+const char *SimpleScheduler::mode_name() const { return skeleton()->rodata->fifo_mode ? "fifo" : "vtime"; }
 
 std::vector<sdk::StatRow> SimpleScheduler::stats()
 {
@@ -123,8 +79,8 @@ std::string SimpleScheduler::dump()
 	const DispatchCounts counts = read_dispatch_counts();
 	std::string text;
 	text += "mode: " + std::string(mode_name()) + "\n";
-	text += "slice_ns: " + std::to_string(skeleton_->rodata->slice_ns) + "\n";
-	text += "attached: " + std::string(link_ ? "yes" : "no") + "\n";
+	text += "slice_ns: " + std::to_string(skeleton()->rodata->slice_ns) + "\n";
+	text += "attached: " + std::string(attached() ? "yes" : "no") + "\n";
 	text += "local_dispatches: " + std::to_string(counts.local) + "\n";
 	text += "global_dispatches: " + std::to_string(counts.global) + "\n";
 	return text;

@@ -5,18 +5,17 @@
 // struct_ops link, exit info, and the per-CPU dispatch counters read from the skeleton's
 // mapping of .bss.
 
-#include "scx_runner/sdk/Scheduler.hpp"
-
-#include <bpf/libbpf.h>
+#include "scx_runner/sdk/SkeletonScheduler.hpp"
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <vector>
 
 // The generated skeleton (simple.skel.h). Only SimpleScheduler.cpp and tests include it: its
-// functions are static, and a member type naming one of them would differ per file.
+// functions are static, and a member type naming one of them would differ per file. So the
+// SDK's lifecycle for it is instantiated once, in SimpleScheduler.cpp.
 struct simple;
+extern template class scxr::sdk::SkeletonScheduler<::simple>;
 
 namespace scxr::simple_plugin {
 
@@ -26,39 +25,23 @@ struct DispatchCounts {
 	uint64_t global = 0;
 };
 
-class SimpleScheduler : public sdk::Scheduler {
+class SimpleScheduler : public sdk::SkeletonScheduler<::simple> {
 public:
 	explicit SimpleScheduler(const sdk::Host &host);
 
 	// Opens the skeleton and writes the options into its rodata, the struct_ops table and the
 	// exit dump buffer's size: all of these are fixed once load() has run.
 	void configure(const sdk::OptionValues &options) override;
-	void load() override;
-	void attach() override;
-	void detach() override;
-	sdk::ExitReport poll() override;
 	std::vector<sdk::StatRow> stats() override;
 	std::string dump() override;
 
-	// The opened (after configure) or loaded skeleton, for tests that check where the options
-	// landed. nullptr before configure().
-	const ::simple *skeleton() const { return skeleton_.get(); }
-
 private:
-	struct SkeletonDeleter {
-		void operator()(::simple *skeleton) const;
-	};
-	struct LinkDeleter {
-		void operator()(bpf_link *link) const { bpf_link__destroy(link); }
-	};
+	// Counters from zero on every attach.
+	void before_attach() override;
 
 	DispatchCounts read_dispatch_counts() const;
-	void reset_dispatch_counts();
 	const char *mode_name() const;
 
-	std::unique_ptr<::simple, SkeletonDeleter> skeleton_;
-	// Held while attached: destroying the struct_ops link disables the scheduler.
-	std::unique_ptr<bpf_link, LinkDeleter> link_;
 	// CPUs whose counters exist: min(possible CPUs, SIMPLE_MAX_CPUS).
 	unsigned counted_cpus_ = 0;
 };

@@ -10,8 +10,9 @@
 #include "QmapOptions.hpp"
 #include "QmapScheduler.hpp"
 
-#include "scx_runner/sdk/OptionValues.hpp"
 #include "scx_runner/sdk/PluginError.hpp"
+
+#include "support/PluginSettings.hpp"
 
 #include <catch2/catch_test_macros.hpp>
 
@@ -24,81 +25,17 @@
 #include <cstring>
 #include <filesystem>
 #include <iterator>
-#include <map>
 #include <set>
 #include <string>
 #include <vector>
 
 using scxr::qmap_plugin::QmapScheduler;
+using scxr::test::PluginSettings;
 
 namespace {
 
 // BPF_MAP_TYPE_ARENA: the kernel's uapi has it since 6.9, Debian 12's headers (6.1) do not.
 constexpr int kMapTypeArena = 33;
-
-// What the runner hands configure(): every option of the schema, the profile's value where it
-// gave one and the default elsewhere.
-class Settings {
-public:
-	Settings &set_uint(const std::string &name, uint64_t value)
-	{
-		scxr_option_value option{};
-		option.u = value;
-		overrides_[name] = option;
-		return *this;
-	}
-	Settings &set_int(const std::string &name, int64_t value)
-	{
-		scxr_option_value option{};
-		option.i = value;
-		overrides_[name] = option;
-		return *this;
-	}
-	Settings &set_bool(const std::string &name, bool value)
-	{
-		scxr_option_value option{};
-		option.b = value;
-		overrides_[name] = option;
-		return *this;
-	}
-	Settings &set_text(const std::string &name, const std::string &text)
-	{
-		texts_[name] = text;
-		return *this;
-	}
-
-	scxr::sdk::OptionValues values()
-	{
-		settings_.clear();
-		for (const scxr_option_desc &desc : scxr::qmap_plugin::kOptions) {
-			scxr_option_setting setting{desc.name, desc.type, desc.default_value, false};
-			if (auto found = overrides_.find(desc.name); found != overrides_.end()) {
-				setting.value = found->second;
-				setting.from_profile = true;
-			}
-			if (auto found = texts_.find(desc.name); found != texts_.end()) {
-				setting.value.s = found->second.c_str();
-				setting.from_profile = true;
-			}
-			settings_.push_back(setting);
-		}
-		return scxr::sdk::OptionValues(settings_.data(), settings_.size());
-	}
-
-private:
-	std::map<std::string, scxr_option_value> overrides_;
-	std::map<std::string, std::string> texts_;
-	std::vector<scxr_option_setting> settings_;
-};
-
-scxr_host test_host()
-{
-	scxr_host host{};
-	host.struct_size = sizeof(host);
-	host.abi_major = SCXR_ABI_MAJOR;
-	host.abi_minor = SCXR_ABI_MINOR;
-	return host;
-}
 
 const scxr_option_desc &find_option(const char *name)
 {
@@ -170,12 +107,12 @@ TEST_CASE("qmap publishes one option per flag of the kernel's qmap loader", "[qm
 
 TEST_CASE("qmap writes every option into the opened skeleton", "[qmap][options]")
 {
-	QmapScheduler scheduler{scxr::sdk::Host(test_host())};
+	QmapScheduler scheduler{PluginSettings::host()};
 	REQUIRE(scheduler.skeleton() == nullptr);
 
 	SECTION("defaults: the kernel loader's own defaults")
 	{
-		Settings settings;
+		PluginSettings settings(scxr::qmap_plugin::kOptions);
 		scheduler.configure(settings.values());
 		const ::qmap *skeleton = scheduler.skeleton();
 		REQUIRE(skeleton != nullptr);
@@ -214,7 +151,7 @@ TEST_CASE("qmap writes every option into the opened skeleton", "[qmap][options]"
 		struct stat status{};
 		REQUIRE(stat(cgroup.path().c_str(), &status) == 0);
 
-		Settings settings;
+		PluginSettings settings(scxr::qmap_plugin::kOptions);
 		settings.set_uint("slice", 3'000'000)
 			.set_uint("dispatch_batch", 8)
 			.set_uint("max_tasks", 64)
@@ -262,7 +199,7 @@ TEST_CASE("qmap writes every option into the opened skeleton", "[qmap][options]"
 
 	SECTION("disallow_tgid -1 names the runner's own process")
 	{
-		Settings settings;
+		PluginSettings settings(scxr::qmap_plugin::kOptions);
 		settings.set_int("disallow_tgid", -1);
 		scheduler.configure(settings.values());
 		CHECK(scheduler.skeleton()->rodata->disallow_tgid == getpid());
@@ -270,7 +207,7 @@ TEST_CASE("qmap writes every option into the opened skeleton", "[qmap][options]"
 
 	SECTION("exit_dump_len 0 keeps a one-byte buffer, which the kernel would not read as 'default'")
 	{
-		Settings settings;
+		PluginSettings settings(scxr::qmap_plugin::kOptions);
 		settings.set_uint("exit_dump_len", 0);
 		scheduler.configure(settings.values());
 		const ::qmap *skeleton = scheduler.skeleton();
@@ -282,8 +219,8 @@ TEST_CASE("qmap writes every option into the opened skeleton", "[qmap][options]"
 
 TEST_CASE("qmap refuses a sub_scheduler_cgroup that is not a directory", "[qmap][options]")
 {
-	QmapScheduler scheduler{scxr::sdk::Host(test_host())};
-	Settings settings;
+	QmapScheduler scheduler{PluginSettings::host()};
+	PluginSettings settings(scxr::qmap_plugin::kOptions);
 	settings.set_text("sub_scheduler_cgroup", "/nonexistent/qmap-test-cgroup");
 	try {
 		scheduler.configure(settings.values());
@@ -298,8 +235,8 @@ TEST_CASE("qmap refuses a sub_scheduler_cgroup that is not a directory", "[qmap]
 
 TEST_CASE("qmap's BPF object holds its state in one mmapable arena", "[qmap][options]")
 {
-	QmapScheduler scheduler{scxr::sdk::Host(test_host())};
-	Settings settings;
+	QmapScheduler scheduler{PluginSettings::host()};
+	PluginSettings settings(scxr::qmap_plugin::kOptions);
 	scheduler.configure(settings.values());
 	const ::qmap *skeleton = scheduler.skeleton();
 

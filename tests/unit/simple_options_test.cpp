@@ -10,8 +10,9 @@
 #include "SimpleOptions.hpp"
 #include "SimpleScheduler.hpp"
 
-#include "scx_runner/sdk/OptionValues.hpp"
 #include "scx_runner/sdk/PluginError.hpp"
+
+#include "support/PluginSettings.hpp"
 
 #include <catch2/catch_test_macros.hpp>
 
@@ -19,71 +20,15 @@
 
 #include <cstring>
 #include <iterator>
-#include <map>
 #include <string>
-#include <vector>
 
 using scxr::simple_plugin::SimpleScheduler;
+using scxr::test::PluginSettings;
 
 namespace {
 
 // BPF_F_LINK: the kernel's uapi has it since 6.4, Debian 12's headers (6.1) do not.
 constexpr uint32_t kMapFlagLink = 1u << 13;
-
-// What the runner hands configure(): every option of the schema, the profile's value where it
-// gave one (strings as text, numbers already parsed) and the default elsewhere.
-class Settings {
-public:
-	Settings &set(const std::string &name, scxr_option_value value)
-	{
-		overrides_[name] = value;
-		return *this;
-	}
-	Settings &set_text(const std::string &name, const std::string &text)
-	{
-		texts_[name] = text;
-		return *this;
-	}
-
-	scxr::sdk::OptionValues values()
-	{
-		settings_.clear();
-		for (const scxr_option_desc &desc : scxr::simple_plugin::kOptions) {
-			scxr_option_setting setting{desc.name, desc.type, desc.default_value, false};
-			if (auto found = overrides_.find(desc.name); found != overrides_.end()) {
-				setting.value = found->second;
-				setting.from_profile = true;
-			}
-			if (auto found = texts_.find(desc.name); found != texts_.end()) {
-				setting.value.s = found->second.c_str();
-				setting.from_profile = true;
-			}
-			settings_.push_back(setting);
-		}
-		return scxr::sdk::OptionValues(settings_.data(), settings_.size());
-	}
-
-private:
-	std::map<std::string, scxr_option_value> overrides_;
-	std::map<std::string, std::string> texts_;
-	std::vector<scxr_option_setting> settings_;
-};
-
-scxr_option_value unsigned_value(uint64_t value)
-{
-	scxr_option_value option{};
-	option.u = value;
-	return option;
-}
-
-scxr_host test_host()
-{
-	scxr_host host{};
-	host.struct_size = sizeof(host);
-	host.abi_major = SCXR_ABI_MAJOR;
-	host.abi_minor = SCXR_ABI_MINOR;
-	return host;
-}
 
 uint32_t dump_buffer_size(const ::simple *skeleton)
 {
@@ -119,12 +64,12 @@ TEST_CASE("simple publishes slice, mode and exit_dump_len with their defaults", 
 
 TEST_CASE("simple writes its options into the opened skeleton", "[simple][options]")
 {
-	SimpleScheduler scheduler{scxr::sdk::Host(test_host())};
+	SimpleScheduler scheduler{PluginSettings::host()};
 	REQUIRE(scheduler.skeleton() == nullptr);
 
 	SECTION("defaults: 20 ms slices, vtime, a 32 KiB dump")
 	{
-		Settings settings;
+		PluginSettings settings(scxr::simple_plugin::kOptions);
 		scheduler.configure(settings.values());
 		const ::simple *skeleton = scheduler.skeleton();
 		REQUIRE(skeleton != nullptr);
@@ -137,10 +82,10 @@ TEST_CASE("simple writes its options into the opened skeleton", "[simple][option
 
 	SECTION("profile values: 500 us slices, fifo, a 4 KiB dump")
 	{
-		Settings settings;
-		settings.set("slice", unsigned_value(500'000))
+		PluginSettings settings(scxr::simple_plugin::kOptions);
+		settings.set_uint("slice", 500'000)
 			.set_text("mode", "fifo")
-			.set("exit_dump_len", unsigned_value(4096));
+			.set_uint("exit_dump_len", 4096);
 		scheduler.configure(settings.values());
 		const ::simple *skeleton = scheduler.skeleton();
 		REQUIRE(skeleton != nullptr);
@@ -153,8 +98,8 @@ TEST_CASE("simple writes its options into the opened skeleton", "[simple][option
 
 	SECTION("exit_dump_len 0 keeps a one-byte buffer, which the kernel would not read as 'default'")
 	{
-		Settings settings;
-		settings.set("exit_dump_len", unsigned_value(0));
+		PluginSettings settings(scxr::simple_plugin::kOptions);
+		settings.set_uint("exit_dump_len", 0);
 		scheduler.configure(settings.values());
 		const ::simple *skeleton = scheduler.skeleton();
 		REQUIRE(skeleton != nullptr);
@@ -165,7 +110,7 @@ TEST_CASE("simple writes its options into the opened skeleton", "[simple][option
 
 	SECTION("the ops table is a link-based struct_ops map, so closing the link detaches")
 	{
-		Settings settings;
+		PluginSettings settings(scxr::simple_plugin::kOptions);
 		scheduler.configure(settings.values());
 		const bpf_map *ops = scheduler.skeleton()->maps.simple_ops;
 		CHECK(bpf_map__type(ops) == BPF_MAP_TYPE_STRUCT_OPS);
@@ -175,8 +120,8 @@ TEST_CASE("simple writes its options into the opened skeleton", "[simple][option
 
 TEST_CASE("simple rejects a mode outside its enum", "[simple][options]")
 {
-	SimpleScheduler scheduler{scxr::sdk::Host(test_host())};
-	Settings settings;
+	SimpleScheduler scheduler{PluginSettings::host()};
+	PluginSettings settings(scxr::simple_plugin::kOptions);
 	settings.set_text("mode", "round-robin");
 	try {
 		scheduler.configure(settings.values());
@@ -190,8 +135,8 @@ TEST_CASE("simple rejects a mode outside its enum", "[simple][options]")
 
 TEST_CASE("simple's stats and dump start from zero before load", "[simple][stats]")
 {
-	SimpleScheduler scheduler{scxr::sdk::Host(test_host())};
-	Settings settings;
+	SimpleScheduler scheduler{PluginSettings::host()};
+	PluginSettings settings(scxr::simple_plugin::kOptions);
 	settings.set_text("mode", "fifo");
 	scheduler.configure(settings.values());
 
@@ -209,4 +154,21 @@ TEST_CASE("simple's stats and dump start from zero before load", "[simple][stats
 	CHECK(dump.find("slice_ns: 20000000\n") != std::string::npos);
 	CHECK(dump.find("local_dispatches: 0\n") != std::string::npos);
 	CHECK(dump.find("attached: no\n") != std::string::npos);
+}
+
+TEST_CASE("simple's attach finds the skeleton's struct_ops map", "[simple][attach]")
+{
+	// Only the kernel step can fail here: without load() the map has no fd, so libbpf refuses
+	// to attach it, and that surfaces as an attach error naming the scheduler (not a crash, and
+	// not "no struct_ops map").
+	SimpleScheduler scheduler{PluginSettings::host()};
+	PluginSettings settings(scxr::simple_plugin::kOptions);
+	scheduler.configure(settings.values());
+	try {
+		scheduler.attach();
+		FAIL("attach() of an unloaded skeleton succeeded");
+	} catch (const scxr::sdk::PluginError &error) {
+		CHECK(error.status() == SCXR_ERR_ATTACH);
+		CHECK(std::string(error.what()).find("the kernel refused to enable simple") != std::string::npos);
+	}
 }

@@ -20,6 +20,11 @@ inline constexpr uint64_t kMicrosecond = 1000;
 inline constexpr uint64_t kMillisecond = 1000 * kMicrosecond;
 inline constexpr uint64_t kSecond = 1000 * kMillisecond;
 
+// The kernel's default exit dump length (SCX_EXIT_DUMP_DFL_LEN), and the most a plugin asks
+// for: 1 MiB stays far below the size limits of both the BPF map and the kernel's allocation.
+inline constexpr uint64_t kDefaultExitDumpLength = 32768;
+inline constexpr uint64_t kMaxExitDumpLength = 1u << 20;
+
 namespace option {
 
 constexpr scxr_option_desc boolean(const char *name, const char *help, bool default_value)
@@ -119,6 +124,14 @@ constexpr scxr_option_desc enumeration(const char *name, const char *help, const
 	desc.type = SCXR_OPT_ENUM;
 	desc.enum_values = values;
 	return desc;
+}
+
+// The exit_dump_len option of a scheduler built on SkeletonScheduler, whose open_skeleton()
+// takes its value.
+constexpr scxr_option_desc exit_dump_length()
+{
+	return unsigned_integer("exit_dump_len", "bytes of the kernel's debug dump kept when the scheduler exits (0: none)",
+				"bytes", kDefaultExitDumpLength, 0, kMaxExitDumpLength);
 }
 
 } // namespace option

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#pragma once
+
+// The lifecycle every sched_ext plugin built on a libbpf skeleton shares: own the skeleton and
+// the struct_ops link, open the BPF object with its exit dump buffer sized, load it, attach and
+// detach through the link, and report the exit info (Skeleton.hpp has the pieces). A plugin
+// derives from SkeletonScheduler<its skeleton>, writes its options into the skeleton in
+// configure() and adds stats() and dump():
+//
+//   class SimpleScheduler : public sdk::SkeletonScheduler<::simple> {
+//   public:
+//       explicit SimpleScheduler(const sdk::Host &host) : SkeletonScheduler(host, "simple") {}
+//       void configure(const sdk::OptionValues &options) override
+//       {
+//           ::simple &skeleton = open_skeleton(options.get_uint("exit_dump_len"));
+//           skeleton.rodata->slice_ns = options.get_duration_ns("slice");
+//       }
+//       ...
+//   };
+//
+// The member functions need the complete skeleton type. A plugin that includes its
+// skeleton header in one file only (generated skeletons are full of static functions) puts
+//
+//   extern template class scxr::sdk::SkeletonScheduler<::simple>;      in its header, and
+//   template class scxr::sdk::SkeletonScheduler<::simple>;             in the file that
+//                                                                      includes the skeleton.
+//
+// Include BpfTypes.hpp, exit_info.h and the skeleton header before instantiating this.
+
+#include "scx_runner/sdk/Options.hpp"
+#include "scx_runner/sdk/PluginError.hpp"
+#include "scx_runner/sdk/Scheduler.hpp"
+#include "scx_runner/sdk/Skeleton.hpp"
+
+#include <bpf/libbpf.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <string>
+
+namespace scxr::sdk {
+
+template <typename Skel>
+class SkeletonScheduler : public Scheduler {
+public:
+	// Runs before_load(), verifies and loads the BPF object, then runs after_load().
+	void load() override;
+	// Forgets an earlier exit, runs before_attach(), then enables the scheduler.
+	void attach() override;
+	// Destroying the link disables the scheduler; by the time it returns the kernel has run
+	// ops.exit, so poll() after this still reports the exit.
+	void detach() override;
+	ExitReport poll() override;
+
+	// The opened (after configure) or loaded skeleton; nullptr before configure(). Its section
+	// and map members are pointers, so a subclass writes rodata (until load) and reads bss or
+	// an arena through it.
+	const Skel *skeleton() const { return skeleton_.get(); }
+
+protected:
+	// name: the scheduler in messages ("the kernel refused to enable qmap: ...").
+	SkeletonScheduler(const Host &host, const char *name) : Scheduler(host), name_(name) {}
+
+	// For configure(): opens the BPF object and sizes its exit dump (option::exit_dump_length()).
+	// The kernel fills a buffer of the struct_ops table's exit_dump_len and ops.exit copies up to
+	// the rodata length into the exit_dump map, so all three get the same length, at most
+	// kMaxExitDumpLength. The kernel reads a struct_ops length of 0 as "its default", so 0
+	// ("no dump") becomes the smallest real buffer, one byte. The skeleton's rodata and
+	// struct_ops table stay writable until load().
+	Skel &open_skeleton(uint64_t exit_dump_length);
+
+	const char *name() const { return name_; }
+	bool attached() const { return link_ != nullptr; }
+
+	// Hooks for what differs between schedulers; each may throw PluginError.
+	// Before the BPF load, e.g. to adapt the ops to the running kernel.
+	virtual void before_load() {}
+	// After a successful load, e.g. to check what the load mapped.
+	virtual void after_load() {}
+	// Before every attach, after the exit info is cleared: reset per-attach counters here, so
+	// a re-attach after detach() starts from zero.
+	virtual void before_attach() {}
+
+private:
+	// A sched_ext skeleton has exactly one struct_ops table: its struct_ops member holds one
+	// pointer (this fails to compile for a skeleton with several).
+	auto &struct_ops_table()
+	{
+		auto &[table] = skeleton_->struct_ops;
+		return *table;
+	}
+	// The map behind that table, which attach() enables.
+	bpf_map *struct_ops_map();
+
+	const char *name_;
+	SkeletonPtr<Skel> skeleton_{nullptr, nullptr};
+	// Held while attached: destroying the struct_ops link disables the scheduler.
+	LinkPtr link_;
+};
+
+template <typename Skel>
+Skel &SkeletonScheduler<Skel>::open_skeleton(uint64_t exit_dump_length)
+{
+	skeleton_ = SkeletonPtr<Skel>(Skel::open(), &Skel::destroy);
+	if (!skeleton_)
+		throw PluginError(SCXR_ERR_INTERNAL,
+				  std::string("cannot open the ") + name_ + " BPF object: " + errno_text(errno));
+	const auto length = static_cast<uint32_t>(std::min(exit_dump_length, kMaxExitDumpLength));
+	set_exit_dump_length(skeleton_.get(), std::max<uint32_t>(length, 1));
+	struct_ops_table().exit_dump_len = std::max<uint32_t>(length, 1);
+	return *skeleton_;
+}
+
+template <typename Skel>
+bpf_map *SkeletonScheduler<Skel>::struct_ops_map()
+{
+	const void *table = &struct_ops_table();
+	bpf_map *map = nullptr;
+	bpf_object__for_each_map(map, skeleton_->obj) {
+		// Always a size pointer: libbpf 1.4 writes through it without a NULL check for most maps.
+		size_t size = 0;
+		if (bpf_map__type(map) == BPF_MAP_TYPE_STRUCT_OPS && bpf_map__initial_value(map, &size) == table)
+			return map;
+	}
+	throw PluginError(SCXR_ERR_INTERNAL, std::string("the ") + name_ + " BPF object has no struct_ops map");
+}
+
+template <typename Skel>
+void SkeletonScheduler<Skel>::load()
+{
+	before_load();
+	if (const int error = Skel::load(skeleton_.get()); error)
+		throw PluginError(status_for_load_error(error), std::string("the kernel did not accept the ") + name_ +
+									" BPF scheduler: " + errno_text(error));
+	after_load();
+}
+
+template <typename Skel>
+void SkeletonScheduler<Skel>::attach()
+{
+	clear_exit_info(skeleton_.get());
+	before_attach();
+	link_ = attach_struct_ops(struct_ops_map(), name_);
+}
+
+template <typename Skel>
+void SkeletonScheduler<Skel>::detach()
+{
+	link_.reset();
+}
+
+template <typename Skel>
+ExitReport SkeletonScheduler<Skel>::poll()
+{
+	return read_exit_report(skeleton_.get());
+}
+
+} // namespace scxr::sdk
