@@ -114,6 +114,20 @@ TEST_CASE("check: plugin not found 3, not a plugin 4, unsafe 5", "[cli-process]"
 		runner({"--plugin-dir", unsafe.path().string(), "check", TestPlugins::profile("minimal.toml").string()});
 	CHECK(result.exit_code == 5);
 	CHECK_THAT(result.err, ContainsSubstring("fix: chmod go-w " + (unsafe.path() / "test_good.so").string()));
+
+	// A safe file in a safe directory, under a directory its group can write: also 5.
+	const scxr::test::TemporaryDirectory parent;
+	const std::filesystem::path plugins = parent.path() / "plugins";
+	std::filesystem::create_directory(plugins);
+	chmod(plugins.c_str(), 0755);
+	std::filesystem::copy_file(TestPlugins::file("test_good"), plugins / "test_good.so");
+	chmod((plugins / "test_good.so").c_str(), 0755);
+	chmod(parent.path().c_str(), 0775);
+	const ProcessResult ancestor =
+		runner({"--plugin-dir", plugins.string(), "check", TestPlugins::profile("minimal.toml").string()});
+	CHECK(ancestor.exit_code == 5);
+	CHECK_THAT(ancestor.err, ContainsSubstring("directory " + parent.path().string() +
+						   " (above the plugin directory) is writable by its group (mode 0775)"));
 }
 
 // What a profile path must not do to a runner that runs as root: a FIFO waited forever for a
