@@ -13,13 +13,15 @@ enum class ExitCode : int {
 	ok = 0,
 	// The command line is wrong (unknown flag, missing argument, bad flag value).
 	usage = 1,
-	// The profile cannot be read, is not valid TOML, or does not match the plugin's schema.
+	// The profile cannot be read (or is not a regular file of at most 1 MiB), is not valid
+	// TOML, or does not match the plugin's schema.
 	bad_profile = 2,
 	// No plugin with the profile's id in any directory of the search path.
 	plugin_not_found = 3,
 	// The plugin file is not an scx-runner plugin, or was built for an incompatible ABI.
 	plugin_abi = 4,
-	// The plugin file or its directory is writable by others or owned by an untrusted user.
+	// The plugin file or a directory above it is writable by others or owned by an untrusted
+	// user.
 	unsafe_plugin_file = 5,
 	// Not running as root, or the kernel denied a privileged operation.
 	permission = 6,

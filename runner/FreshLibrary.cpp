@@ -110,6 +110,11 @@ FreshLibrary FreshLibrary::open(const std::filesystem::path &path, int flags)
 	FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
 	if (!file)
 		throw load_failure(path, std::strerror(errno));
+	return open(std::move(file), path, flags);
+}
+
+FreshLibrary FreshLibrary::open(FileDescriptor file, const std::filesystem::path &path, int flags)
+{
 	const PluginFileIdentity identity = PluginFileIdentity::of_descriptor(file.get());
 
 	// glibc answers "already loaded" for a name it knows (an object's name, or an alias it

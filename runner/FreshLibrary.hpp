@@ -33,6 +33,11 @@ public:
 	// symbols; RTLD_NOW fails here, not mid-run, on a missing symbol). Throws RunnerError
 	// (plugin_abi) naming path and dlerror()'s text.
 	static FreshLibrary open(const std::filesystem::path &path, int flags = RTLD_NOW | RTLD_LOCAL);
+	// The same for a file the caller has opened and checked already (PluginFileSafety): the
+	// library, or its private copy, is loaded from exactly that descriptor, whatever path
+	// names now. path only names it in messages and path().
+	static FreshLibrary open(FileDescriptor file, const std::filesystem::path &path,
+				 int flags = RTLD_NOW | RTLD_LOCAL);
 
 	FreshLibrary() = default;
 	~FreshLibrary();

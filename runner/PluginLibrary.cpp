@@ -86,10 +86,19 @@ void check_tables(const scxr_plugin_entry &entry, const std::string &id)
 std::shared_ptr<const PluginLibrary> PluginLibrary::open(const std::filesystem::path &path,
 							 const std::string &expected_id)
 {
-	// RTLD_LOCAL: two plugins (or two versions of one during a swap) never see each other's
-	// symbols. RTLD_NOW: a missing symbol fails here, not in the middle of a run. The checks
-	// below throw with the file open; the FreshLibrary closes it then.
-	FreshLibrary library = FreshLibrary::open(path, RTLD_NOW | RTLD_LOCAL);
+	return from_library(FreshLibrary::open(path, kLoadFlags), expected_id);
+}
+
+std::shared_ptr<const PluginLibrary> PluginLibrary::open(FileDescriptor file, const std::filesystem::path &path,
+							 const std::string &expected_id)
+{
+	return from_library(FreshLibrary::open(std::move(file), path, kLoadFlags), expected_id);
+}
+
+std::shared_ptr<const PluginLibrary> PluginLibrary::from_library(FreshLibrary library, const std::string &expected_id)
+{
+	// The checks below throw with the file open; the FreshLibrary closes it then.
+	const std::filesystem::path path = library.path();
 	const auto *entry = static_cast<const scxr_plugin_entry *>(library.symbol(SCXR_ENTRY_SYMBOL));
 	if (!entry)
 		throw RunnerError(ExitCode::plugin_abi,

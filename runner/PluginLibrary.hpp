@@ -28,6 +28,10 @@ public:
 	// schema. Throws RunnerError (plugin_abi) saying what is wrong and how to fix it.
 	static std::shared_ptr<const PluginLibrary> open(const std::filesystem::path &path,
 							 const std::string &expected_id);
+	// The same for a file already opened (and checked by PluginFileSafety): the code loaded
+	// is what that descriptor reads. path names it in messages and path().
+	static std::shared_ptr<const PluginLibrary> open(FileDescriptor file, const std::filesystem::path &path,
+							 const std::string &expected_id);
 
 	~PluginLibrary();
 	PluginLibrary(const PluginLibrary &) = delete;
@@ -47,6 +51,13 @@ public:
 	static constexpr size_t kEntrySizeV1_0 = offsetof(scxr_plugin_entry, dump) + sizeof(scxr_plugin_entry::dump);
 
 private:
+	// RTLD_LOCAL: two plugins (or two versions of one during a swap) never see each other's
+	// symbols. RTLD_NOW: a missing symbol fails at load, not in the middle of a run.
+	static constexpr int kLoadFlags = RTLD_NOW | RTLD_LOCAL;
+
+	// Checks the entry of a loaded file and wraps it.
+	static std::shared_ptr<const PluginLibrary> from_library(FreshLibrary library, const std::string &expected_id);
+
 	PluginLibrary(FreshLibrary library, const scxr_plugin_entry *entry, std::filesystem::path path)
 		: library_(std::move(library)), entry_(entry), path_(std::move(path))
 	{

@@ -97,8 +97,7 @@ std::filesystem::path PluginLoader::find(const std::string &id, const std::strin
 std::shared_ptr<const PluginLibrary> PluginLoader::load(const std::string &id, const std::string &requested_at) const
 {
 	const std::filesystem::path path = find(id, requested_at);
-	safety_.check(path);
-	auto library = PluginLibrary::open(path, id);
+	auto library = PluginLibrary::open(safety_.open_checked(path), path, id);
 	spdlog::debug("plugin '{}' {} loaded from {}", id, library->version(), path.string());
 	return library;
 }
@@ -114,8 +113,7 @@ PluginLoader::Listing PluginLoader::list() const
 			continue;
 		}
 		try {
-			safety_.check(file);
-			listing.plugins.push_back(PluginLibrary::open(file, id));
+			listing.plugins.push_back(PluginLibrary::open(safety_.open_checked(file), file, id));
 		} catch (const RunnerError &error) {
 			listing.problems.push_back(Problem{file, error.code(), error.what(), error.details()});
 		}

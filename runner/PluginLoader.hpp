@@ -12,8 +12,9 @@
 
 namespace scxr {
 
-// Finds plugins by id along the search path (<dir>/<id>.so, first directory wins), checks the
-// file is safe to load, and opens it.
+// Finds plugins by id along the search path (<dir>/<id>.so, first directory wins), opens the
+// file once while checking it and every directory above it (PluginFileSafety), and loads what
+// that descriptor reads.
 class PluginLoader {
 public:
 	// A plugin file the listing could not load, and why.

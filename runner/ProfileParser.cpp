@@ -2,16 +2,13 @@
 #include "ProfileParser.hpp"
 
 #include "ProfileError.hpp"
+#include "ProfileFileReader.hpp"
 #include "SpellingSuggestion.hpp"
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 #include <tuple>
 
 namespace scxr {
@@ -356,16 +353,7 @@ bool ProfileParser::is_valid_plugin_id(std::string_view id)
 
 Profile ProfileParser::parse_file(const std::string &path) const
 {
-	std::ifstream stream(path, std::ios::binary);
-	if (!stream) {
-		const int error = errno;
-		throw ProfileError({ProfileDiagnostic{SourcePosition{path, 0, 0},
-						      fmt::format("cannot read the profile: {}", std::strerror(error)),
-						      "check the path; profiles usually live in config/*.toml"}});
-	}
-	std::ostringstream text;
-	text << stream.rdbuf();
-	return parse_string(text.str(), path);
+	return parse_string(ProfileFileReader::read(path), path);
 }
 
 Profile ProfileParser::parse_string(std::string_view text, const std::string &display_name) const

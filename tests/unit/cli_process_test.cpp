@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 
 using Catch::Matchers::ContainsSubstring;
@@ -113,6 +114,69 @@ TEST_CASE("check: plugin not found 3, not a plugin 4, unsafe 5", "[cli-process]"
 		runner({"--plugin-dir", unsafe.path().string(), "check", TestPlugins::profile("minimal.toml").string()});
 	CHECK(result.exit_code == 5);
 	CHECK_THAT(result.err, ContainsSubstring("fix: chmod go-w " + (unsafe.path() / "test_good.so").string()));
+
+	// A safe file in a safe directory, under a directory its group can write: also 5.
+	const scxr::test::TemporaryDirectory parent;
+	const std::filesystem::path plugins = parent.path() / "plugins";
+	std::filesystem::create_directory(plugins);
+	chmod(plugins.c_str(), 0755);
+	std::filesystem::copy_file(TestPlugins::file("test_good"), plugins / "test_good.so");
+	chmod((plugins / "test_good.so").c_str(), 0755);
+	chmod(parent.path().c_str(), 0775);
+	const ProcessResult ancestor =
+		runner({"--plugin-dir", plugins.string(), "check", TestPlugins::profile("minimal.toml").string()});
+	CHECK(ancestor.exit_code == 5);
+	CHECK_THAT(ancestor.err, ContainsSubstring("directory " + parent.path().string() +
+						   " (above the plugin directory) is writable by its group (mode 0775)"));
+}
+
+// What a profile path must not do to a runner that runs as root: a FIFO waited forever for a
+// writer, and a link to /dev/zero grew past 1.6 GB in 5 s. Each is refused at once (the runner
+// never reads a byte of them), the message names the file, and the exit code is 2.
+TEST_CASE("check: a FIFO, a device, a directory and a 20 MB file are refused at once with exit 2", "[cli-process]")
+{
+	const scxr::test::TemporaryDirectory directory;
+	std::filesystem::path path;
+	std::string what;
+	SECTION("a FIFO")
+	{
+		path = directory.path() / "fifo.toml";
+		REQUIRE(mkfifo(path.c_str(), 0644) == 0);
+		what = "is a FIFO (named pipe), not a regular file";
+	}
+	SECTION("a symlink to /dev/zero")
+	{
+		path = directory.path() / "zero.toml";
+		std::filesystem::create_symlink("/dev/zero", path);
+		what = "is a character device, not a regular file";
+	}
+	SECTION("a directory")
+	{
+		path = directory.path() / "directory.toml";
+		std::filesystem::create_directory(path);
+		what = "is a directory, not a regular file";
+	}
+	SECTION("a 20 MB file")
+	{
+		path = directory.path() / "huge.toml";
+		std::filesystem::copy_file(TestPlugins::profile("minimal.toml"), path);
+		std::filesystem::resize_file(path, 20 * 1024 * 1024);
+		what = "is too large (20971520 bytes); profiles are limited to 1048576 bytes (1 MiB)";
+	}
+	// Before the fix the FIFO blocked with no CPU use, and /dev/zero read for as long as it
+	// was let. The timeout catches the first (a killed runner has signal != 0); the CPU time
+	// bound catches the second. CPU time, not wall time, so a loaded machine cannot fail it.
+	const auto started = std::chrono::steady_clock::now();
+	const ProcessResult result =
+		Subprocess::run(TestPlugins::runner(), {"--plugin-dir", TestPlugins::directory().string(), "check", path.string()},
+				{}, std::chrono::seconds(10));
+	const auto elapsed = std::chrono::steady_clock::now() - started;
+	INFO("wall " << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() << " ms, cpu "
+		     << std::chrono::duration_cast<std::chrono::milliseconds>(result.cpu_time).count() << " ms");
+	CHECK(result.signal == 0);
+	CHECK(result.exit_code == 2);
+	CHECK_THAT(result.err, ContainsSubstring("error: " + path.string() + ": the profile " + what));
+	CHECK(result.cpu_time < std::chrono::seconds(1));
 }
 
 TEST_CASE("SCX_RUNNER_PLUGIN_PATH is searched", "[cli-process]")

@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -90,7 +91,12 @@ ProcessResult Subprocess::run(const std::filesystem::path &program, const std::v
 		if (descriptor.fd >= 0)
 			close(descriptor.fd);
 	int status = 0;
-	waitpid(pid, &status, 0);
+	struct rusage usage {};
+	wait4(pid, &status, 0, &usage);
+	const auto microseconds_of = [](const timeval &time) {
+		return std::chrono::seconds(time.tv_sec) + std::chrono::microseconds(time.tv_usec);
+	};
+	result.cpu_time = microseconds_of(usage.ru_utime) + microseconds_of(usage.ru_stime);
 	if (WIFEXITED(status))
 		result.exit_code = WEXITSTATUS(status);
 	else if (WIFSIGNALED(status))

@@ -15,6 +15,9 @@ struct ProcessResult {
 	int signal = 0;
 	std::string out;
 	std::string err;
+	// user + system CPU time the process used: a bound on work that load on the machine
+	// cannot stretch, unlike wall-clock time
+	std::chrono::microseconds cpu_time{0};
 };
 
 // Runs a program to completion and collects what it printed: the CLI tests run the real
