@@ -65,9 +65,9 @@ struct SwapOutcome {
 //            (BackgroundVerify) while the old one runs and the loop goes on answering (status
 //            tells the verify in progress, another switch is refused as busy, a reload waits,
 //            a stop detaches the old at once), then detach the old and attach the new on the
-//            loop's thread; a failure before the detach
-//            leaves the old attached, a failed attach re-attaches the old. stop-start (for
-//            comparison): detach the old first. Each swap's gap is measured (SwapGapClock).
+//            loop's thread; a failure before the detach leaves the old attached, a failed
+//            attach re-attaches the old. stop-start (for comparison): detach the old first,
+//            verify on the loop's thread. Each swap's gap is measured (SwapGapClock).
 //   restart  after an error exit, as the profile's [restart] table says (RestartPolicy):
 //            backoff, the kernel's restart requests at once, then the fallback profile or
 //            exit code 12

@@ -288,3 +288,30 @@ TEST_CASE("the control server answers a deferred request later, and drops it if 
 		CHECK(server.client_count() == 0);
 	}
 }
+
+TEST_CASE("--duration ending during a swap's verify stops like a signal: at once, exit code 0", "[swap]")
+{
+	SessionRig rig;
+	rig.session.run_for = scxr::Duration::from_nanoseconds(2'000'000'000);
+	const auto socket = rig.serve_control_socket();
+	const auto gate = rig.directory.path() / "verify-may-end";
+	const auto profile = rig.profile("p.toml", "test_good", "");
+	const auto slow = rig.profile("slow.toml", "test_good", "load_waits_for = \"" + gate.string() + "\"");
+
+	bool ended_before_the_verify = false;
+	ControlReply switched = ControlReply::failure("not asked");
+	const auto outcome = rig.run(profile, [&] {
+		eventually([&] { return ControlClient(socket).runner_is_running(); });
+		std::thread first([&] { switched = switch_to(socket, slow); });
+		ended_before_the_verify = eventually([&] { return !std::filesystem::exists(socket); });
+		release(gate);
+		first.join();
+	});
+
+	CHECK(outcome.code == ExitCode::ok);
+	CHECK(ended_before_the_verify);
+	CHECK_THAT(switched.error(), ContainsSubstring("--duration of 2s elapsed while test_good verified"));
+	CHECK_THAT(LogCapture::text(), ContainsSubstring("--duration of 2s elapsed while test_good verified: detached "
+							 "test_good at once"));
+	CHECK(count(LogCapture::text(), "[test_good] detached\n") == 1);
+}
