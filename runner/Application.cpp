@@ -21,6 +21,8 @@
 
 #include <charconv>
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 namespace scxr {
@@ -305,7 +307,18 @@ ExitCode Application::run(const CliOptions &options)
 	LibbpfLog libbpf_log;
 	SignalFd signals({SIGINT, SIGTERM, SIGUSR1, SIGHUP});
 	Session session(resolver, std::move(initial), session_settings, kernel_, libbpf_log, signals, out_, err_);
-	return session.run();
+	const ExitCode code = session.run();
+	if (session.verify_still_running()) {
+		// Stopped while a new scheduler verified: the old one is detached and destroyed, the
+		// new one never attached. libbpf cannot interrupt the load, and the session's
+		// destructor would wait for it; ending the process ends the load in the kernel.
+		out_.flush();
+		err_.flush();
+		spdlog::default_logger()->flush();
+		std::fflush(nullptr);
+		std::_Exit(static_cast<int>(code));
+	}
+	return code;
 }
 
 namespace {
@@ -369,6 +382,8 @@ void write_runner_text(std::ostream &out, const ControlReply &reply)
 			   reply_text(reply, "failed_swaps"), reply_text(reply, "swap_mode"),
 			   reply.find_string("last_gap") ? ", last gap " + *reply.find_string("last_gap") : "");
 	out << fmt::format("  restarts: {}\n", reply_text(reply, "restarts"));
+	if (const std::string *swap = reply.find_string("swap"))
+		out << fmt::format("  swap: {}\n", *swap);
 }
 
 } // namespace

@@ -64,6 +64,14 @@ bool watch(int epoll, int socket, uint32_t events, int operation)
 } // namespace
 
 ControlServer::ControlServer(Options options, Handler handler)
+	: ControlServer(std::move(options),
+			DeferringHandler([answer = std::move(handler)](const ControlRequest &request, ReplyTicket) {
+				return std::optional<ControlReply>(answer(request));
+			}))
+{
+}
+
+ControlServer::ControlServer(Options options, DeferringHandler handler)
 	: options_(std::move(options)), handler_(std::move(handler))
 {
 	prepare_directory();
@@ -192,13 +200,19 @@ void ControlServer::service(Clock::time_point now)
 		if (found == clients_.end())
 			continue; // closed earlier in this round
 		Client &client = found->second;
+		if (client.awaiting_reply) {
+			// Only a hang-up wakes a waiting client (it is watched for nothing else).
+			spdlog::debug("control: a client hung up before its deferred reply");
+			clients_.erase(found);
+			continue;
+		}
 		const bool keep = client.replying ? write_reply(client) : read_request(client, now);
 		if (!keep)
 			clients_.erase(found);
 	}
 
 	for (auto client = clients_.begin(); client != clients_.end();) {
-		if (client->second.deadline > now) {
+		if (client->second.awaiting_reply || client->second.deadline > now) {
 			++client;
 			continue;
 		}
@@ -217,6 +231,8 @@ std::optional<ControlServer::Clock::duration> ControlServer::time_until_deadline
 {
 	std::optional<Clock::duration> earliest;
 	for (const auto &[socket, client] : clients_) {
+		if (client.awaiting_reply)
+			continue;
 		const Clock::duration left = client.deadline > now ? client.deadline - now : Clock::duration::zero();
 		if (!earliest || left < *earliest)
 			earliest = left;
@@ -250,6 +266,7 @@ void ControlServer::accept_clients(Clock::time_point now)
 		const int descriptor = socket.get();
 		Client &client = clients_[descriptor];
 		client.socket = std::move(socket);
+		client.ticket = next_ticket_++;
 		client.deadline = now + options_.client_timeout;
 		if (!peer_is_trusted(descriptor)) {
 			start_reply(client, ControlReply::failure("permission denied: only root may use the control socket"),
@@ -286,7 +303,7 @@ bool ControlServer::read_request(Client &client, Clock::time_point now)
 				return false;
 			const std::string line = std::move(client.request);
 			answer(client, line, now);
-			return write_reply(client);
+			return client.awaiting_reply || write_reply(client);
 		}
 		const size_t searched_from = client.request.size();
 		client.request.append(buffer.data(), static_cast<size_t>(received));
@@ -295,7 +312,7 @@ bool ControlServer::read_request(Client &client, Clock::time_point now)
 			const std::string line = client.request.substr(0, newline);
 			client.request.clear();
 			answer(client, line, now);
-			return write_reply(client);
+			return client.awaiting_reply || write_reply(client);
 		}
 		if (client.request.size() > ControlProtocol::kMaxRequestBytes) {
 			spdlog::debug("control: a request is longer than {} bytes; refusing it", ControlProtocol::kMaxRequestBytes);
@@ -324,11 +341,33 @@ void ControlServer::answer(Client &client, std::string_view line, Clock::time_po
 		return;
 	}
 	try {
-		start_reply(client, handler_(request), now);
+		std::optional<ControlReply> reply = handler_(request, client.ticket);
+		if (reply) {
+			start_reply(client, *reply, now);
+			return;
+		}
+		client.awaiting_reply = true;
+		// Watched for nothing but a hang-up (always reported) until the reply is ready.
+		watch(epoll_.get(), client.socket.get(), 0, EPOLL_CTL_MOD);
 	} catch (const std::exception &error) {
 		spdlog::error("control: answering a request failed: {}", error.what());
 		start_reply(client, ControlReply::failure(fmt::format("internal error: {}", error.what())), now);
 	}
+}
+
+void ControlServer::reply_later(ReplyTicket ticket, const ControlReply &reply, Clock::time_point now)
+{
+	for (auto found = clients_.begin(); found != clients_.end(); ++found) {
+		Client &client = found->second;
+		if (client.ticket != ticket || !client.awaiting_reply)
+			continue;
+		client.awaiting_reply = false;
+		start_reply(client, reply, now);
+		if (!write_reply(client))
+			clients_.erase(found);
+		return;
+	}
+	spdlog::debug("control: the client of a deferred reply is gone; dropping the reply");
 }
 
 void ControlServer::start_reply(Client &client, const ControlReply &reply, Clock::time_point now)

@@ -29,6 +29,11 @@ class ControlServer {
 public:
 	using Clock = std::chrono::steady_clock;
 	using Handler = std::function<ControlReply(const ControlRequest &)>;
+	// Names one waiting client, for a reply that comes later (reply_later).
+	using ReplyTicket = uint64_t;
+	// A handler that may answer later: nullopt means "the reply comes through
+	// reply_later(ticket, ...)". A switch waits for its verify this way while the loop goes on.
+	using DeferringHandler = std::function<std::optional<ControlReply>(const ControlRequest &, ReplyTicket)>;
 
 	static constexpr const char *kDefaultSocketPath = "/run/scx-runner/control.sock";
 
@@ -47,6 +52,10 @@ public:
 	// (the server answers ping itself, {"ok":true,"pid":N}); it runs inside service(), on the
 	// loop's thread, and an exception from it becomes an error reply.
 	ControlServer(Options options, Handler handler);
+	// The same, for a handler that may defer its reply. A client waiting for a deferred reply
+	// has no deadline (the work it waits for is bounded elsewhere); if it hangs up meanwhile it
+	// is dropped, and its reply is discarded.
+	ControlServer(Options options, DeferringHandler handler);
 	// Closes every connection and removes the socket file, unless another file has replaced
 	// it meanwhile.
 	~ControlServer();
@@ -65,6 +74,9 @@ public:
 	// client is connected (then only fd() matters).
 	std::optional<Clock::duration> time_until_deadline(Clock::time_point now) const;
 
+	// Sends the reply a handler deferred. Does nothing when that client is gone.
+	void reply_later(ReplyTicket ticket, const ControlReply &reply, Clock::time_point now);
+
 	size_t client_count() const { return clients_.size(); }
 	const std::filesystem::path &socket_path() const { return options_.socket_path; }
 
@@ -75,6 +87,8 @@ private:
 		std::string reply;
 		size_t reply_written = 0;
 		bool replying = false;
+		bool awaiting_reply = false; // the handler deferred its reply
+		ReplyTicket ticket = 0;
 		Clock::time_point deadline;
 	};
 
@@ -90,7 +104,8 @@ private:
 	bool peer_is_trusted(int socket) const;
 
 	Options options_;
-	Handler handler_;
+	DeferringHandler handler_;
+	ReplyTicket next_ticket_ = 1;
 	FileDescriptor listener_;
 	FileDescriptor epoll_;
 	std::map<int, Client> clients_; // by socket descriptor

@@ -13,6 +13,7 @@
 #include "SignalFd.hpp"
 #include "StatsFormatter.hpp"
 #include "SwapDecision.hpp"
+#include "SwapInProgress.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -71,7 +72,10 @@ Session::Session(const ProfileResolver &resolver, ResolvedProfile initial, Sessi
 		options.socket_path = *settings_.control_socket;
 		try {
 			control_ = std::make_unique<ControlServer>(
-				options, [this](const ControlRequest &request) { return answer(request); });
+				options, ControlServer::DeferringHandler(
+						 [this](const ControlRequest &request, ControlServer::ReplyTicket ticket) {
+							 return answer(request, ticket);
+						 }));
 		} catch (const RunnerError &error) {
 			// Two runners would fight over the one sched_ext slot: that one is fatal. A
 			// socket that cannot be set up only costs status and switch.
@@ -100,23 +104,28 @@ void Session::watch_current_profile()
 	}
 }
 
-void Session::load(PluginInstance &instance)
+BackgroundVerify::Work Session::verify_work(const ResolvedProfile &resolved) const
 {
-	LibbpfLog::Capture capture(libbpf_log_);
-	try {
-		instance.load();
-	} catch (const RunnerError &error) {
-		const LoadDiagnosis diagnosis = LoadDiagnosis::analyse(capture.text());
-		throw diagnosis.explain(error, instance.id(), kernel_.kernel_release(), settings_.full_verifier_log);
-	}
+	// Copies, not references to the session's state: a background verify runs while the loop
+	// goes on. The libbpf log outlives every session and is safe to share between threads.
+	return [plugin = resolved.plugin, options = resolved.options, &libbpf_log = libbpf_log_,
+		kernel_release = kernel_.kernel_release(), full_log = settings_.full_verifier_log] {
+		auto instance = std::make_unique<PluginInstance>(plugin);
+		instance->configure(options);
+		LibbpfLog::Capture capture(libbpf_log);
+		try {
+			instance->load();
+		} catch (const RunnerError &error) {
+			throw LoadDiagnosis::analyse(capture.text()).explain(error, instance->id(), kernel_release, full_log);
+		}
+		return instance;
+	};
 }
 
 std::unique_ptr<PluginInstance> Session::prepare(const ResolvedProfile &resolved)
 {
-	auto instance = std::make_unique<PluginInstance>(resolved.plugin);
-	instance->configure(resolved.options);
 	const auto load_started = Clock::now();
-	load(*instance);
+	std::unique_ptr<PluginInstance> instance = verify_work(resolved)();
 	spdlog::info("{}: loaded and verified in {} ms", instance->id(),
 		     std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - load_started).count());
 	return instance;
@@ -224,6 +233,8 @@ void Session::wait_until(Clock::time_point wake)
 		if (auto deadline = control_->time_until_deadline(Clock::now()))
 			wake = std::min(wake, Clock::now() + *deadline);
 	}
+	if (swap_in_progress_)
+		descriptors.push_back({swap_in_progress_->verify->fd(), POLLIN, 0});
 	if (watcher_) {
 		descriptors.push_back({watcher_->fd(), POLLIN, 0});
 		if (auto due = watcher_->time_until_due(Clock::now()))
@@ -250,7 +261,8 @@ ExitCode Session::run()
 	for (;;) {
 		const bool stats_enabled = !current_.runner.effective_stats_interval().is_zero();
 		Clock::time_point wake = deadline;
-		if (instance_) {
+		// While a swap verifies, the old scheduler's exit is looked at when the swap ends.
+		if (instance_ && !swap_in_progress_) {
 			wake = std::min(wake, next_poll_);
 			if (stats_enabled)
 				wake = std::min(wake, next_stats_);
@@ -264,12 +276,20 @@ ExitCode Session::run()
 			control_->service(Clock::now());
 		if (watcher_ && watcher_->changed(Clock::now()) && !reload_trigger_)
 			reload_trigger_ = fmt::format("{} changed on disk", current_.profile.path);
-		if (reload_trigger_ && !stop_signal_ && !finished_) {
+		if (swap_in_progress_ && swap_in_progress_->verify->finished() && !stop_signal_)
+			finish_swap_in_progress();
+		// A reload asked for during a swap waits for its end (then it compares with the new
+		// scheduler).
+		if (reload_trigger_ && !stop_signal_ && !finished_ && !swap_in_progress_) {
 			const std::string trigger = std::move(*reload_trigger_);
 			reload_trigger_.reset();
 			reload(trigger);
 		}
 		if (stop_signal_) {
+			if (swap_in_progress_) {
+				stop_during_swap(fmt::format("received SIG{}", sigabbrev_np(*stop_signal_)));
+				return ExitCode::ok;
+			}
 			if (instance_) {
 				spdlog::info("{}: received SIG{}, detaching", instance_->id(), sigabbrev_np(*stop_signal_));
 				instance_->detach();
@@ -286,7 +306,7 @@ ExitCode Session::run()
 		if (finished_)
 			return *finished_;
 
-		if (instance_ && Clock::now() >= next_poll_) {
+		if (instance_ && !swap_in_progress_ && Clock::now() >= next_poll_) {
 			next_poll_ = Clock::now() + settings_.poll_interval.to_chrono();
 			if (std::optional<SchedulerExit> exit = instance_->poll())
 				handle_exit(*exit);
@@ -294,6 +314,10 @@ ExitCode Session::run()
 				return *finished_;
 		}
 		if (Clock::now() >= deadline) {
+			if (swap_in_progress_) {
+				stop_during_swap(fmt::format("--duration of {} elapsed", settings_.run_for->to_string()));
+				return ExitCode::ok;
+			}
 			if (instance_) {
 				spdlog::info("{}: --duration of {} elapsed, detaching", instance_->id(),
 					     settings_.run_for->to_string());
@@ -391,6 +415,12 @@ SwapOutcome Session::reload(const std::string &trigger) { return offer(current_.
 SwapOutcome Session::offer(const std::string &path, const std::string &trigger)
 {
 	const std::string running = instance_ ? instance_->id() : std::string("nothing");
+	if (swap_in_progress_) {
+		SwapOutcome outcome;
+		outcome.message = fmt::format("busy, {}; try again when it is done", swap_in_progress_->describe(Clock::now()));
+		spdlog::warn("{}: {}", trigger, outcome.message);
+		return outcome;
+	}
 	spdlog::info("{}: reading {}", trigger, path);
 	ResolvedProfile candidate;
 	try {
@@ -446,39 +476,94 @@ SwapOutcome Session::offer(const std::string &path, const std::string &trigger)
 SwapOutcome Session::swap(ResolvedProfile candidate, const std::string &trigger)
 {
 	SwapOutcome outcome = settings_.swap_mode == SwapMode::pre_verified
-				      ? swap_pre_verified(std::move(candidate), trigger)
+				      ? start_pre_verified(std::move(candidate), trigger)
 				      : swap_stop_start(std::move(candidate), trigger);
 	if (!outcome.ok)
 		++failed_swaps_;
 	return outcome;
 }
 
-SwapOutcome Session::swap_pre_verified(ResolvedProfile candidate, const std::string &trigger)
+SwapOutcome Session::start_pre_verified(ResolvedProfile candidate, const std::string &trigger)
+{
+	// Everything that can fail slowly or for a reason in the new profile happens on the
+	// worker, while the old scheduler keeps the machine scheduled and the loop keeps answering.
+	SwapOutcome outcome;
+	try {
+		auto verify = std::make_unique<BackgroundVerify>(verify_work(candidate));
+		swap_in_progress_ = std::make_unique<SwapInProgress>(
+			SwapInProgress{std::move(candidate), trigger, std::move(verify), {}});
+	} catch (const RunnerError &error) {
+		ErrorPrinter::print(error, err_, fmt::format("{}: preparing {}: ", trigger, candidate.plugin->id()));
+		outcome.message = fmt::format("{} could not be verified, {} keeps running: {}", candidate.plugin->id(),
+					      instance_->id(), error.what());
+		spdlog::warn("swap: {}", outcome.message);
+		return outcome;
+	}
+	outcome.ok = true;
+	outcome.in_progress = true;
+	outcome.message = swap_in_progress_->describe(Clock::now());
+	return outcome;
+}
+
+void Session::finish_swap_in_progress()
+{
+	const std::unique_ptr<SwapInProgress> swap = std::move(swap_in_progress_);
+	const std::string new_id = swap->candidate.plugin->id();
+	const Clock::duration verify = swap->verify->elapsed(Clock::now());
+	SwapOutcome outcome;
+	std::unique_ptr<PluginInstance> fresh;
+	try {
+		fresh = swap->verify->take();
+	} catch (const RunnerError &error) {
+		ErrorPrinter::print(error, err_, fmt::format("{}: preparing {}: ", swap->trigger, new_id));
+		outcome.message = fmt::format("{} failed before the swap, {} keeps running: {}", new_id, instance_->id(),
+					      error.what());
+		spdlog::warn("swap: {}", outcome.message);
+	}
+	if (fresh) {
+		spdlog::info("{}: loaded and verified in {} ms", new_id,
+			     std::chrono::duration_cast<std::chrono::milliseconds>(verify).count());
+		outcome = swap_pre_verified(std::move(swap->candidate), swap->trigger, std::move(fresh), verify);
+	}
+	if (!outcome.ok)
+		++failed_swaps_;
+	swap->answer_waiting_clients(control_.get(), switch_reply(outcome));
+}
+
+void Session::stop_during_swap(const std::string &why)
+{
+	const std::string new_id = swap_in_progress_->candidate.plugin->id();
+	const std::string old_id = instance_ ? instance_->id() : std::string("nothing");
+	// The old scheduler goes at once: a stop must not wait for a verify that libbpf cannot
+	// interrupt, and the new scheduler is never attached.
+	if (instance_) {
+		instance_->detach();
+		instance_.reset();
+	}
+	swap_in_progress_->answer_waiting_clients(
+		control_.get(), ControlReply::failure(fmt::format(
+					"{} while {} verified: {} is detached, nothing is attached, the runner stops", why,
+					new_id, old_id)));
+	if (swap_in_progress_->verify->finished()) {
+		spdlog::info("{} while {} verified: detached {}; {} is not attached", why, new_id, old_id, new_id);
+		swap_in_progress_.reset();
+		return;
+	}
+	spdlog::info("{} while {} verified: detached {} at once; not waiting for the verify ({} is never attached)",
+		     why, new_id, old_id, new_id);
+	// The process may now end without this session's destructor: nothing else to serve.
+	control_.reset();
+	watcher_.reset();
+}
+
+bool Session::verify_still_running() const { return swap_in_progress_ && !swap_in_progress_->verify->finished(); }
+
+SwapOutcome Session::swap_pre_verified(ResolvedProfile candidate, const std::string &trigger,
+				       std::unique_ptr<PluginInstance> fresh, Clock::duration verify)
 {
 	const std::string old_id = instance_->id();
 	SwapOutcome outcome;
 
-	// Everything that can fail slowly or for a reason in the new profile happens here, while
-	// the old scheduler keeps the machine scheduled.
-	const auto verify_started = Clock::now();
-	std::unique_ptr<PluginInstance> fresh;
-	try {
-		fresh = prepare(candidate);
-	} catch (const RunnerError &error) {
-		ErrorPrinter::print(error, err_, fmt::format("{}: preparing {}: ", trigger, candidate.plugin->id()));
-		outcome.message = fmt::format("{} failed before the swap, {} keeps running: {}", candidate.plugin->id(),
-					      old_id, error.what());
-		spdlog::warn("swap: {}", outcome.message);
-		return outcome;
-	}
-	const Clock::duration verify = Clock::now() - verify_started;
-	take_signals();
-	if (stop_signal_) {
-		outcome.message = fmt::format("received SIG{} while verifying {}; not swapping", sigabbrev_np(*stop_signal_),
-					      candidate.plugin->id());
-		spdlog::info("swap: {}", outcome.message);
-		return outcome;
-	}
 	// The old scheduler may have ended by itself while the new one verified.
 	if (std::optional<SchedulerExit> exit = instance_->poll()) {
 		spdlog::warn("{}: the scheduler exited while its successor verified: {} (kind {})", old_id,
@@ -619,30 +704,42 @@ ControlReply Session::status_reply() const
 	reply.set("swap_mode", std::string(swap_mode_name(settings_.swap_mode)));
 	if (const auto gap = gap_clock_.last_gap())
 		reply.set("last_gap", SwapGapClock::format(*gap));
+	if (swap_in_progress_) {
+		reply.set("verifying", swap_in_progress_->candidate.plugin->id());
+		reply.set("swap", swap_in_progress_->describe(now));
+	}
 	return reply;
 }
 
-ControlReply Session::answer(const ControlRequest &request)
+std::optional<ControlReply> Session::answer(const ControlRequest &request, uint64_t ticket)
 {
 	switch (request.command) {
 	case ControlRequest::Command::ping: return ControlReply::success().set("pid", ::getpid());
 	case ControlRequest::Command::status: return status_reply();
 	case ControlRequest::Command::switch_profile: {
 		const SwapOutcome outcome = offer(request.profile_path, "switch");
-		if (!outcome.ok)
-			return ControlReply::failure(outcome.message);
-		ControlReply reply = ControlReply::success();
-		reply.set("message", outcome.message);
-		reply.set("swapped", outcome.swapped);
-		reply.set("profile", current_.profile.path);
-		reply.set("plugin", current_.plugin->id());
-		reply.set("version", current_.plugin->version());
-		if (outcome.gap)
-			reply.set("gap", SwapGapClock::format(*outcome.gap));
-		return reply;
+		if (!outcome.in_progress)
+			return switch_reply(outcome);
+		swap_in_progress_->waiting_clients.push_back(ticket);
+		return std::nullopt;
 	}
 	}
 	return ControlReply::failure("unknown request");
+}
+
+ControlReply Session::switch_reply(const SwapOutcome &outcome) const
+{
+	if (!outcome.ok)
+		return ControlReply::failure(outcome.message);
+	ControlReply reply = ControlReply::success();
+	reply.set("message", outcome.message);
+	reply.set("swapped", outcome.swapped);
+	reply.set("profile", current_.profile.path);
+	reply.set("plugin", current_.plugin->id());
+	reply.set("version", current_.plugin->version());
+	if (outcome.gap)
+		reply.set("gap", SwapGapClock::format(*outcome.gap));
+	return reply;
 }
 
 } // namespace scxr

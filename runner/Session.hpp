@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #pragma once
 
+#include "BackgroundVerify.hpp"
 #include "ControlProtocol.hpp"
 #include "Duration.hpp"
 #include "ExitCode.hpp"
@@ -27,6 +28,7 @@ class PluginInstance;
 class ProfileResolver;
 class RunnerError;
 class SignalFd;
+struct SwapInProgress;
 
 struct SessionSettings {
 	std::optional<Duration> run_for; // --duration
@@ -45,6 +47,7 @@ struct SessionSettings {
 struct SwapOutcome {
 	bool ok = false;      // false: the profile or the new scheduler failed; the old one runs on
 	bool swapped = false; // another scheduler instance is attached now
+	bool in_progress = false; // the new scheduler verifies in the background; the loop ends the swap
 	std::string message;  // one line: what happened, or what failed and what runs now
 	std::optional<SwapGapClock::Clock::duration> gap;
 };
@@ -58,10 +61,13 @@ struct SwapOutcome {
 //            dumps, SIGHUP reloads), the control socket (status, switch) and --watch
 //   reload   re-read the profile; swap when it names another plugin, other options, or the
 //            plugin file changed on disk (SwapDecision); a bad profile changes nothing
-//   swap     pre-verified: create, configure and load the new scheduler while the old one
-//            runs, then detach the old and attach the new; a failure before the detach
-//            leaves the old attached, a failed attach re-attaches the old. stop-start (for
-//            comparison): detach the old first. Each swap's gap is measured (SwapGapClock).
+//   swap     pre-verified: create, configure and load the new scheduler on a worker thread
+//            (BackgroundVerify) while the old one runs and the loop goes on answering (status
+//            tells the verify in progress, another switch is refused as busy, a reload waits,
+//            a stop detaches the old at once), then detach the old and attach the new on the
+//            loop's thread; a failure before the detach leaves the old attached, a failed
+//            attach re-attaches the old. stop-start (for comparison): detach the old first,
+//            verify on the loop's thread. Each swap's gap is measured (SwapGapClock).
 //   restart  after an error exit, as the profile's [restart] table says (RestartPolicy):
 //            backoff, the kernel's restart requests at once, then the fallback profile or
 //            exit code 12
@@ -85,9 +91,14 @@ public:
 	// Throws RunnerError for failures of the initial start; later failures are survived or
 	// become the exit code.
 	ExitCode run();
+	// True when run() ended on a stop while a new scheduler still verified: the old one is
+	// detached and destroyed, nothing else is attached, and destroying the session waits for
+	// the verify. A process that must exit at once ends itself without destroying it.
+	bool verify_still_running() const;
 
-	// The control socket's requests: status and switch. Public so tests can ask directly.
-	ControlReply answer(const ControlRequest &request);
+	// The control socket's requests: status and switch. A switch that starts a swap answers
+	// later (nullopt), through the control socket's ticket, once the swap ended.
+	std::optional<ControlReply> answer(const ControlRequest &request, uint64_t ticket);
 
 	// Re-reads the current profile (what SIGHUP and --watch do). trigger names the cause
 	// for the log ("SIGHUP").
@@ -97,8 +108,9 @@ public:
 
 private:
 	// create -> configure -> load (verify); the load's failure is explained from libbpf's log.
+	// The work touches nothing of the session, so it may run on a BackgroundVerify.
+	BackgroundVerify::Work verify_work(const ResolvedProfile &resolved) const;
 	std::unique_ptr<PluginInstance> prepare(const ResolvedProfile &resolved);
-	void load(PluginInstance &instance);
 	// Loads and attaches current_. False when a stop signal arrived during the load (then
 	// nothing is attached).
 	bool start_current();
@@ -107,7 +119,14 @@ private:
 	void adopt(ResolvedProfile resolved);
 
 	SwapOutcome swap(ResolvedProfile candidate, const std::string &trigger);
-	SwapOutcome swap_pre_verified(ResolvedProfile candidate, const std::string &trigger);
+	// Starts the verify in the background; finish_swap_in_progress() ends the swap.
+	SwapOutcome start_pre_verified(ResolvedProfile candidate, const std::string &trigger);
+	void finish_swap_in_progress();
+	SwapOutcome swap_pre_verified(ResolvedProfile candidate, const std::string &trigger,
+				      std::unique_ptr<PluginInstance> fresh, Clock::duration verify);
+	// A stop (signal or --duration) while a swap verifies: the old scheduler goes at once.
+	void stop_during_swap(const std::string &why);
+	ControlReply switch_reply(const SwapOutcome &outcome) const;
 	SwapOutcome swap_stop_start(ResolvedProfile candidate, const std::string &trigger);
 	// After a swap attached candidate's instance: logs, counts, adopts.
 	SwapOutcome finish_swap(ResolvedProfile candidate, std::unique_ptr<PluginInstance> fresh,
@@ -147,6 +166,7 @@ private:
 	SwapGapClock gap_clock_;
 	std::unique_ptr<ControlServer> control_;
 	std::unique_ptr<FileWatcher> watcher_;
+	std::unique_ptr<SwapInProgress> swap_in_progress_; // nullptr when no swap verifies
 
 	Clock::time_point started_;
 	Clock::time_point attached_at_;

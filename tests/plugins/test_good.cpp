@@ -3,15 +3,19 @@
 // scheduler in memory so the runner's whole lifecycle can be tested without root or a kernel:
 // counters that move on every stats reading, an exit reported after a configurable number of
 // polls (optionally asking for a restart), a live dump and an exit dump, and attaches that fail
-// from a chosen attach on (to test what the runner does when even re-attaching fails). Built
+// from a chosen attach on (to test what the runner does when even re-attaching fails), and a
+// load that waits until a file exists (a verify as long as a test wants it). Built
 // twice: test_good.so, and test_good.so.rebuilt with another version string (a plugin
 // rebuilt and installed over the running one's file).
 #include <scx_runner/sdk/Entry.hpp>
 #include <scx_runner/sdk/Options.hpp>
 #include <scx_runner/sdk/PluginError.hpp>
 
+#include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <string>
+#include <thread>
 
 #ifndef TEST_GOOD_VERSION
 #define TEST_GOOD_VERSION "1.2.3"
@@ -38,11 +42,25 @@ constexpr scxr_option_desc kOptions[] = {
 	option::boolean("request_restart", "ask for a restart with that exit (SCX_ECODE_ACT_RESTART)", false),
 	option::unsigned_integer("fail_attach_from", "this attach of the instance and every later one fail (0: none)",
 				 "attaches", 0, 0, 1'000'000),
+	option::path("load_waits_for", "load() returns only once this file exists (a long verify), at most 60 s",
+		     nullptr),
 };
 
 constexpr scxr_requirement kRequirements[] = {
 	requirement::type("sched_ext_ops", "6.12", "sched_ext"),
 };
+
+// Stands in for a verifier that takes long; bounded, so a test that forgets the file fails
+// instead of hanging.
+void wait_for_file(const std::string &path)
+{
+	const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+	while (!std::filesystem::exists(path)) {
+		if (std::chrono::steady_clock::now() >= deadline)
+			throw PluginError(SCXR_ERR_INTERNAL, "load waited 60 s for " + path + " in vain");
+		std::this_thread::sleep_for(std::chrono::milliseconds(5));
+	}
+}
 
 class FakeScheduler : public Scheduler {
 public:
@@ -62,9 +80,15 @@ public:
 		exit_kind_ = static_cast<int32_t>(options.get_int("exit_kind"));
 		request_restart_ = options.get_bool("request_restart");
 		fail_attach_from_ = options.get_uint("fail_attach_from");
+		load_waits_for_ = options.get_string("load_waits_for");
 	}
 
-	void load() override { host().info("loaded: mode=" + mode_ + " slice_ns=" + std::to_string(slice_ns_)); }
+	void load() override
+	{
+		if (!load_waits_for_.empty())
+			wait_for_file(load_waits_for_);
+		host().info("loaded: mode=" + mode_ + " slice_ns=" + std::to_string(slice_ns_));
+	}
 
 	void attach() override
 	{
@@ -126,6 +150,7 @@ private:
 	int32_t exit_kind_ = 0;
 	bool request_restart_ = false;
 	uint64_t fail_attach_from_ = 0;
+	std::string load_waits_for_;
 
 	uint64_t polls_ = 0;
 	uint64_t attaches_ = 0;

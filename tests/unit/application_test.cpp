@@ -160,7 +160,7 @@ TEST_CASE("plugins --json is JSON with every option's schema", "[application]")
 	REQUIRE(good != plugins.end());
 	CHECK((*good)["version"].string() == "1.2.3");
 	const auto &options = (*good)["options"].array();
-	REQUIRE(options.size() == 12);
+	REQUIRE(options.size() == 13);
 	CHECK(options[0]["name"].string() == "verbose");
 	CHECK(options[0]["type"].string() == "bool");
 	CHECK(options[0]["default"].boolean() == false);

@@ -52,7 +52,7 @@ TEST_CASE("a good plugin's entry describes it", "[abi]")
 	CHECK(plugin->description() == "a fake in-memory scheduler for the runner's tests");
 	CHECK(plugin->path() == TestPlugins::file("test_good"));
 	CHECK(plugin->entry().abi_major == SCXR_ABI_MAJOR);
-	CHECK(plugin->schema().options().size() == 12);
+	CHECK(plugin->schema().options().size() == 13);
 	CHECK(plugin->schema().find("slice")->type == SCXR_OPT_DURATION);
 	REQUIRE(plugin->requirements().size() == 1);
 	CHECK(std::string(plugin->requirements()[0].name) == "sched_ext_ops");
