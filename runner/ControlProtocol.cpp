@@ -81,13 +81,18 @@ void append_utf8(std::string &out, uint32_t code_point)
 	}
 }
 
+// The start of a request's text, for an error message. The request is valid UTF-8 by now; the
+// cut steps back to a character boundary so that the message stays valid UTF-8 too (cut inside
+// a character, it would reach the client as U+FFFD).
 std::string printable(std::string_view text)
 {
 	constexpr size_t kShown = 40;
-	std::string shown(text.substr(0, kShown));
-	if (text.size() > kShown)
-		shown += "...";
-	return shown;
+	if (text.size() <= kShown)
+		return std::string(text);
+	size_t cut = kShown;
+	while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xc0) == 0x80)
+		--cut;
+	return std::string(text.substr(0, cut)) + "...";
 }
 
 // A reader for the replies ControlReply::to_line() writes: one object whose values are
@@ -300,6 +305,19 @@ private:
 				return out;
 			if (static_cast<unsigned char>(c) < 0x20)
 				fail("control character inside a string");
+			if (static_cast<unsigned char>(c) >= 0x80) {
+				// Bytes that are not UTF-8 become U+FFFD here, as quote_json() writes them:
+				// two names that differ only in such bytes are one field on both sides
+				// (found by the control fuzz target: they became duplicate keys when written).
+				const size_t length = utf8_sequence_length(text_.substr(position_ - 1));
+				if (length == 0) {
+					out += kReplacementCharacter;
+				} else {
+					out += text_.substr(position_ - 1, length);
+					position_ += length - 1;
+				}
+				continue;
+			}
 			if (c != '\\') {
 				out += c;
 				continue;

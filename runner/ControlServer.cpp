@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -297,26 +298,27 @@ bool ControlServer::read_request(Client &client, Clock::time_point now)
 				continue;
 			return errno == EAGAIN || errno == EWOULDBLOCK;
 		}
-		if (received == 0) {
-			// The client closed its side: a request without '\n' still counts (printf status | nc).
-			if (client.request.empty())
-				return false;
-			const std::string line = std::move(client.request);
+		using State = ControlRequestBuffer::State;
+		if (received == 0 && client.request.state() == State::waiting && !client.request.line().empty() &&
+		    peer_has_hung_up(client.socket.get())) {
+			spdlog::debug("control: a client closed its connection in the middle of a request; ignoring "
+				      "its {} bytes",
+				      client.request.line().size());
+			return false;
+		}
+		const State state = received == 0
+					    ? client.request.finish()
+					    : client.request.append(std::string_view(buffer.data(), static_cast<size_t>(received)));
+		switch (state) {
+		case State::waiting: continue;
+		case State::nothing_sent: return false;
+		case State::line_complete: {
+			const std::string line = client.request.line();
 			answer(client, line, now);
 			return client.awaiting_reply || write_reply(client);
 		}
-		const size_t searched_from = client.request.size();
-		client.request.append(buffer.data(), static_cast<size_t>(received));
-		const size_t newline = client.request.find('\n', searched_from);
-		if (newline != std::string::npos) {
-			const std::string line = client.request.substr(0, newline);
-			client.request.clear();
-			answer(client, line, now);
-			return client.awaiting_reply || write_reply(client);
-		}
-		if (client.request.size() > ControlProtocol::kMaxRequestBytes) {
+		case State::too_long:
 			spdlog::debug("control: a request is longer than {} bytes; refusing it", ControlProtocol::kMaxRequestBytes);
-			client.request.clear();
 			start_reply(client,
 				    ControlReply::failure(fmt::format("the request is too long (more than {} bytes)",
 								      ControlProtocol::kMaxRequestBytes)),
@@ -324,6 +326,15 @@ bool ControlServer::read_request(Client &client, Clock::time_point now)
 			return write_reply(client);
 		}
 	}
+}
+
+bool ControlServer::peer_has_hung_up(int socket)
+{
+	// A Unix stream socket reports POLLHUP once its peer has closed both directions (close(),
+	// a crash, shutdown(SHUT_RDWR)); shutdown(SHUT_WR) alone, the way `socat` and `nc -N` end
+	// a request, leaves the peer waiting for the reply and gives only POLLRDHUP.
+	pollfd descriptor{socket, 0, 0};
+	return ::poll(&descriptor, 1, 0) > 0 && (descriptor.revents & (POLLHUP | POLLERR)) != 0;
 }
 
 void ControlServer::answer(Client &client, std::string_view line, Clock::time_point now)

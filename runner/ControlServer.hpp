@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ControlProtocol.hpp"
+#include "ControlRequestBuffer.hpp"
 #include "FileDescriptor.hpp"
 
 #include <sys/types.h>
@@ -24,7 +25,10 @@ namespace scxr {
 // which accepts, reads, answers and writes whatever is ready and never blocks, and sleeps no
 // longer than time_until_deadline() so that slow clients are dropped in time. One request per
 // connection; a client that sends too much, sends junk, or is too slow gets an error reply
-// and is closed, and the scheduler never notices.
+// and is closed, and the scheduler never notices. The deadline runs from accept and is not
+// renewed by each byte, so a client trickling a byte at a time cannot hold a slot for longer.
+// A client that closes its connection in the middle of a line is dropped unanswered: its
+// request may have been cut anywhere ("switch /etc/scx/qmap.toml" as "switch /etc/scx/q").
 class ControlServer {
 public:
 	using Clock = std::chrono::steady_clock;
@@ -83,7 +87,7 @@ public:
 private:
 	struct Client {
 		FileDescriptor socket;
-		std::string request;
+		ControlRequestBuffer request;
 		std::string reply;
 		size_t reply_written = 0;
 		bool replying = false;
@@ -102,6 +106,9 @@ private:
 	void answer(Client &client, std::string_view line, Clock::time_point now);
 	void start_reply(Client &client, const ControlReply &reply, Clock::time_point now);
 	bool peer_is_trusted(int socket) const;
+	// True when the client can no longer read a reply, as opposed to having only ended its
+	// request with shutdown(SHUT_WR).
+	static bool peer_has_hung_up(int socket);
 
 	Options options_;
 	DeferringHandler handler_;

@@ -123,6 +123,7 @@ public:
 		REQUIRE(::send(socket_, data.data(), data.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(data.size()));
 	}
 	void close_writing() { ::shutdown(socket_, SHUT_WR); }
+	int descriptor() const { return socket_; }
 
 	// Everything until the server closes (or 2 s pass).
 	std::string receive_all()
@@ -410,6 +411,171 @@ TEST_CASE("clients beyond max_clients get a busy reply", "[control]")
 	CHECK(reply_of(second).ok());
 }
 
+TEST_CASE("an oversized request gets a too-long reply and costs the server no more than a line", "[control][hostile]")
+{
+	TemporaryDirectory directory;
+	FakeSession session;
+	const auto options = options_in(directory);
+	ControlServer server(options, session.handler());
+	const auto now = ControlServer::Clock::now();
+
+	RawClient flooder(options.socket_path);
+	const int flood_socket = flooder.descriptor();
+	// 16 MiB without a newline, from a thread: the send blocks once the socket buffer is full
+	// and ends (EPIPE) when the server closes the connection.
+	std::atomic<size_t> flood_sent{0};
+	std::thread flood([flood_socket, &flood_sent] {
+		const std::string block(64 * 1024, 'x');
+		for (int round = 0; round < 256; ++round) {
+			const ssize_t sent = ::send(flood_socket, block.data(), block.size(), MSG_NOSIGNAL);
+			if (sent <= 0)
+				return;
+			flood_sent += static_cast<size_t>(sent);
+		}
+	});
+	server.service(now);
+	REQUIRE(server.client_count() == 1);
+	for (int round = 0; round < 500 && server.client_count() > 0; ++round) {
+		pollfd descriptor{server.fd(), POLLIN, 0};
+		::poll(&descriptor, 1, 10);
+		server.service(now);
+	}
+	CHECK(server.client_count() == 0);
+	const std::string received = flooder.receive_all();
+	flood.join();
+	CHECK(flood_sent < 16u * 1024 * 1024); // the server stopped reading, it did not swallow it all
+	REQUIRE_THAT(received, Catch::Matchers::EndsWith("\n"));
+	const ControlReply reply = ControlProtocol::parse_reply(received.substr(0, received.size() - 1));
+	CHECK_FALSE(reply.ok());
+	CHECK_THAT(reply.error(), ContainsSubstring("the request is too long (more than 4160 bytes)"));
+	CHECK(session.seen().empty());
+
+	RawClient next(options.socket_path);
+	next.send("ping\n");
+	service_until_idle(server, now);
+	CHECK(reply_of(next).ok());
+}
+
+TEST_CASE("a client that closes its connection mid-request is dropped; the cut request never runs", "[control][hostile]")
+{
+	TemporaryDirectory directory;
+	FakeSession session;
+	const auto options = options_in(directory);
+	ControlServer server(options, session.handler());
+	const auto now = ControlServer::Clock::now();
+
+	for (const std::string cut : {"switch /etc/scx/q", "stat", "switch /etc/scx/qmap.toml"}) {
+		CAPTURE(cut);
+		{
+			RawClient client(options.socket_path);
+			client.send(cut);
+			server.service(now);
+			CHECK(server.client_count() == 1);
+		} // closed without a newline: the runner cannot know where the request was meant to end
+		service_until_idle(server, now);
+		CHECK(server.client_count() == 0);
+	}
+	CHECK(session.seen().empty());
+
+	// Ending the request with shutdown(SHUT_WR) (socat, nc -N) still counts: that peer waits
+	// for the answer.
+	RawClient half_closed(options.socket_path);
+	half_closed.send("switch /etc/scx/qmap.toml");
+	half_closed.close_writing();
+	service_until_idle(server, now);
+	CHECK(reply_of(half_closed).ok());
+	REQUIRE(session.seen().size() == 1);
+	CHECK(session.seen()[0].profile_path == "/etc/scx/qmap.toml");
+}
+
+TEST_CASE("garbage gets an error reply, with or without a newline", "[control][hostile]")
+{
+	TemporaryDirectory directory;
+	FakeSession session;
+	const auto options = options_in(directory);
+	ControlServer server(options, session.handler());
+	const auto start = ControlServer::Clock::now();
+
+	std::string every_byte;
+	for (int byte = 255; byte >= 0; --byte)
+		every_byte += static_cast<char>(byte);
+	{
+		RawClient client(options.socket_path);
+		client.send(every_byte); // its first line holds invalid UTF-8 and control characters
+		service_until_idle(server, start);
+		const ControlReply reply = reply_of(client);
+		CHECK_FALSE(reply.ok());
+		CHECK_THAT(reply.error(), StartsWith("bad request: "));
+	}
+	{
+		RawClient client(options.socket_path);
+		client.send(std::string("\x00\x01\xff\xc0\xaf{\"ok\":true}", 11));
+		client.close_writing();
+		service_until_idle(server, start);
+		CHECK_THAT(reply_of(client).error(), StartsWith("bad request: "));
+	}
+	{
+		RawClient client(options.socket_path);
+		client.send(std::string(3000, '\xff')); // no newline, under the limit, never finished
+		server.service(start);
+		server.service(start);
+		CHECK(server.client_count() == 1);
+		server.service(start + options.client_timeout);
+		CHECK(server.client_count() == 0);
+		CHECK_THAT(reply_of(client).error(), ContainsSubstring("timed out"));
+	}
+	CHECK(session.seen().empty());
+}
+
+TEST_CASE("a byte-by-byte client is answered, holds no one up, and cannot outstay its deadline", "[control][hostile]")
+{
+	TemporaryDirectory directory;
+	FakeSession session;
+	const auto options = options_in(directory);
+	ControlServer server(options, session.handler());
+	const auto start = ControlServer::Clock::now();
+
+	SECTION("a slow but complete request is answered; others are served meanwhile")
+	{
+		RawClient slow(options.socket_path);
+		server.service(start);
+		const std::string request = "switch /etc/scx/slow.toml\n";
+		for (size_t index = 0; index < request.size(); ++index) {
+			const auto now = start + std::chrono::milliseconds(10 * static_cast<int64_t>(index));
+			slow.send(request.substr(index, 1));
+			server.service(now);
+			if (index + 1 < request.size()) {
+				CHECK_FALSE(slow.has_data_or_eof());
+				// Between two of its bytes, another client comes and goes.
+				RawClient quick(options.socket_path);
+				quick.send(index % 2 ? "ping\n" : "status\n");
+				server.service(now);
+				server.service(now);
+				CHECK(reply_of(quick).ok());
+			}
+		}
+		service_until_idle(server, start + 300ms);
+		const ControlReply reply = reply_of(slow);
+		CHECK(reply.ok());
+		CHECK(*reply.find_string("profile") == "/etc/scx/slow.toml");
+	}
+	SECTION("each byte does not renew the deadline: a trickle is cut off at it")
+	{
+		RawClient trickle(options.socket_path);
+		server.service(start);
+		for (int step = 1; step < 10; ++step) {
+			trickle.send("s");
+			server.service(start + step * 100ms);
+			CHECK(server.client_count() == 1);
+		}
+		trickle.send("s");
+		server.service(start + options.client_timeout);
+		CHECK(server.client_count() == 0);
+		CHECK_THAT(reply_of(trickle).error(), ContainsSubstring("timed out"));
+		CHECK(session.seen().empty());
+	}
+}
+
 TEST_CASE("only one runner serves a socket; stale sockets are replaced", "[control]")
 {
 	TemporaryDirectory directory;
@@ -617,9 +783,27 @@ TEST_CASE("request lines parse into requests", "[control][protocol]")
 		   ContainsSubstring("too long"));
 	// A long unknown command is cut in the message, not echoed whole.
 	CHECK(std::get<std::string>(parse(std::string(1000, 'z'))).size() < 200);
+	// ... and cut between characters, never inside one (found by the control fuzz target).
+	std::string accented_command(39, 'a');
+	for (int count = 0; count < 30; ++count)
+		accented_command += "\xc3\xa9";
+	CHECK_THAT(std::get<std::string>(parse(accented_command)),
+		   ContainsSubstring("unknown command '" + std::string(39, 'a') + "...'"));
 
 	CHECK(ControlProtocol::format_request({ControlRequest::Command::switch_profile, "/a b.toml"}) == "switch /a b.toml\n");
 	CHECK(ControlProtocol::format_request({ControlRequest::Command::status, {}}) == "status\n");
 	CHECK_THROWS_AS(ControlProtocol::format_request({ControlRequest::Command::switch_profile, "/a\nb"}),
 			std::invalid_argument);
+}
+
+TEST_CASE("the reply reader turns bytes that are not UTF-8 into U+FFFD, as the writer does", "[control][protocol]")
+{
+	// Two names that differ only in such bytes are one field, so a reply survives being written
+	// and read again (found by the control fuzz target).
+	const ControlReply reply = ControlProtocol::parse_reply("{\"ok\":true,\"\xff" "aps\":1,\"\xfe" "aps\":2,\"v\":\"\xc0\xaf\xc3\xaf\"}");
+	REQUIRE(reply.fields().size() == 2);
+	CHECK(*reply.find_integer("\xef\xbf\xbd" "aps") == 2);
+	CHECK(*reply.find_string("v") == "\xef\xbf\xbd\xef\xbf\xbd\xc3\xaf");
+	const std::string line = reply.to_line();
+	CHECK(ControlProtocol::parse_reply(line.substr(0, line.size() - 1)).to_line() == line);
 }
