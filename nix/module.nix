@@ -37,7 +37,9 @@ let
     if builtins.isAttrs cfg.profile && !lib.isDerivation cfg.profile then
       cfg.profile.plugin or null
     else if builtins.isPath cfg.profile then
-      (builtins.fromTOML (builtins.readFile cfg.profile)).plugin or null
+      builtins.addErrorContext "while reading the plugin of services.scx-runner.profile (${toString cfg.profile}; check it with: scx-runner check FILE)" (
+        builtins.fromTOML (builtins.readFile cfg.profile)
+      ).plugin or null
     else
       null;
   pluginIsKnown = builtins.isString profilePlugin && pluginKernels ? ${profilePlugin};
