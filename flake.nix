@@ -69,7 +69,7 @@
             inputsFrom = [ self.packages.${system}.runner ];
             packages = [
               # BPF: bpf/meson.build finds it as `clang`; unwrapped, as in nix/package.nix.
-              (onlyPrograms pkgs.llvmPackages_latest.clang-unwrapped [ "clang" ])
+              (onlyPrograms pkgs.llvmPackages_22.clang-unwrapped [ "clang" ])
               pkgs.catch2_3 # unit suite
               # vm suite: QEMU, a static busybox, cpio and ldd for the initramfs
               pkgs.qemu

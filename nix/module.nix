@@ -25,6 +25,31 @@ let
       cfg.profile
     else
       tomlFormat.generate "scx-runner-profile.toml" cfg.profile;
+
+  # The kernel the configured plugin needs (nix/plugin-kernels.nix reads it from the plugins'
+  # own requirement tables). The plugin is known when the profile is a table or a file in the
+  # configuration's sources; a generated file is not read (that would build it during
+  # evaluation), and a plugin not shipped here (a third party's) gets sched_ext's floor. The
+  # runner checks the plugin's full requirements again at load.
+  sched_extKernel = "6.12";
+  pluginKernels = import ./plugin-kernels.nix;
+  profilePlugin =
+    if builtins.isAttrs cfg.profile && !lib.isDerivation cfg.profile then
+      cfg.profile.plugin or null
+    else if builtins.isPath cfg.profile then
+      builtins.addErrorContext "while reading the plugin of services.scx-runner.profile (${toString cfg.profile}; check it with: scx-runner check FILE)" (
+        builtins.fromTOML (builtins.readFile cfg.profile)
+      ).plugin or null
+    else
+      null;
+  pluginIsKnown = builtins.isString profilePlugin && pluginKernels ? ${profilePlugin};
+  requiredKernel = if pluginIsKnown then pluginKernels.${profilePlugin} else sched_extKernel;
+  kernelVersion = config.boot.kernelPackages.kernel.version;
+  kernelNeed =
+    if pluginIsKnown then
+      "plugin ${profilePlugin} needs Linux ${requiredKernel} or newer (plugins/${profilePlugin}/plugin_entry.cpp)"
+    else
+      "it needs a kernel with sched_ext (Linux ${sched_extKernel} or newer)";
 in
 {
   options.services.scx-runner = {
@@ -33,8 +58,10 @@ in
     package = lib.mkPackageOption pkgs "scx-runner" { };
 
     profile = lib.mkOption {
-      # path first: a derivation is an attribute set too, but means a file.
-      type = lib.types.either lib.types.path tomlFormat.type;
+      # path first: a derivation is an attribute set too, but means a file. The table is a TOML
+      # document, so its top level is a table: a bare string or number is refused here rather
+      # than written out as a file the runner cannot read.
+      type = lib.types.either lib.types.path (lib.types.attrsOf tomlFormat.type);
       example = lib.literalExpression ''
         {
           plugin = "qmap";
@@ -66,8 +93,8 @@ in
   config = lib.mkIf cfg.enable {
     assertions = [
       {
-        assertion = lib.versionAtLeast config.boot.kernelPackages.kernel.version "6.12";
-        message = "services.scx-runner needs a kernel with sched_ext (6.12 or newer), e.g. boot.kernelPackages = pkgs.linuxPackages_latest.";
+        assertion = lib.versionAtLeast kernelVersion requiredKernel;
+        message = "services.scx-runner: ${kernelNeed}, but boot.kernelPackages has Linux ${kernelVersion}; set boot.kernelPackages = pkgs.linuxPackages_latest (or a ${requiredKernel}+ kernel), or choose a plugin this kernel runs.";
       }
       {
         # The module links that path to the profile: it cannot be the profile too.

@@ -10,7 +10,7 @@
   ninja,
   pkg-config,
   bpftools,
-  llvmPackages_latest,
+  llvmPackages_22,
   libbpf,
   elfutils,
   zlib,
@@ -64,8 +64,9 @@ stdenv.mkDerivation (finalAttrs: {
     # BPF is compiled by an unwrapped clang: the cc-wrapper's hardening flags
     # (-fzero-call-used-regs, -fstack-protector) are not supported for -target bpf, and the
     # C++ code keeps all of nixpkgs' hardening. clang 19 miscompiles arena stores (see
-    # bpf/meson.build), so take the newest LLVM.
-    (lib.mesonOption "bpf_clang" (lib.getExe' llvmPackages_latest.clang-unwrapped "clang"))
+    # bpf/meson.build); 22 is the version checked. Named by version: llvmPackages_latest is an
+    # alias, and aliases are gone under allowAliases = false (and move under an overlay).
+    (lib.mesonOption "bpf_clang" (lib.getExe' llvmPackages_22.clang-unwrapped "clang"))
     (lib.mesonEnable "tests" finalAttrs.doCheck)
   ];
 

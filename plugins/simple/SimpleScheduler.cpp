@@ -32,7 +32,13 @@ void SimpleScheduler::configure(const sdk::OptionValues &options)
 	::simple &skeleton = open_skeleton(options.get_uint("exit_dump_len"));
 	skeleton.rodata->slice_ns = options.get_duration_ns("slice");
 	skeleton.rodata->fifo_mode = mode == "fifo";
+}
 
+// Counted here, not in configure(): load needs the kernel anyway, while configure and the
+// stats of an unloaded scheduler must work where there is no /sys (a Nix build sandbox runs the
+// unit suite without it; libbpf reads /sys/devices/system/cpu/possible).
+void SimpleScheduler::after_load()
+{
 	const int possible_cpus = libbpf_num_possible_cpus();
 	if (possible_cpus < 0)
 		throw sdk::PluginError(SCXR_ERR_INTERNAL,

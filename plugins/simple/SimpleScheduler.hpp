@@ -36,13 +36,16 @@ public:
 	std::string dump() override;
 
 private:
+	// Counts the possible CPUs, whose dispatch counters stats() sums.
+	void after_load() override;
 	// Counters from zero on every attach.
 	void before_attach() override;
 
 	DispatchCounts read_dispatch_counts() const;
 	const char *mode_name() const;
 
-	// CPUs whose counters exist: min(possible CPUs, SIMPLE_MAX_CPUS).
+	// CPUs whose counters exist: min(possible CPUs, SIMPLE_MAX_CPUS); 0 until loaded, when
+	// every counter is zero anyway.
 	unsigned counted_cpus_ = 0;
 };
 
