@@ -25,11 +25,8 @@ expect_state enabled "$QMAP_LOAD_TIMEOUT"
 expect_ops "$PLUGIN_A"
 start_workload --threads 2 --spinners 0 --seconds 36000 --quiet
 
-fd_count() { ls "/proc/$RUNNER_PID/fd" | wc -l; }
-thread_count() { awk '/^Threads:/ { print $2 }' "/proc/$RUNNER_PID/status"; }
-rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$RUNNER_PID/status"; }
 report() {
-    info "soak $1: swaps $2, descriptors $(fd_count), threads $(thread_count), VmRSS $(rss_kb) kB," \
+    info "soak $1: swaps $2, descriptors $(runner_fd_count), threads $(runner_thread_count), VmRSS $(runner_rss_kb) kB," \
         "enable_seq $(scx_enable_seq), root/ops $(scx_root_ops), uptime $(uptime_seconds) s"
 }
 
@@ -45,9 +42,9 @@ switch_to() {
 # Warm-up: one round trip, so that first-use allocations do not count as growth.
 switch_to /tmp/b.toml
 switch_to /tmp/a.toml
-fds_before=$(fd_count)
-threads_before=$(thread_count)
-rss_before=$(rss_kb)
+fds_before=$(runner_fd_count)
+threads_before=$(runner_thread_count)
+rss_before=$(runner_rss_kb)
 seq_before=$(scx_enable_seq)
 started=$(uptime_seconds)
 report start 0
@@ -57,15 +54,13 @@ while [ "$i" -le "$SWAPS" ]; do
     [ $((i % EVERY)) -ne 0 ] || report progress "$i"
     i=$((i + 1))
 done
-fds_after=$(fd_count)
-threads_after=$(thread_count)
-rss_after=$(rss_kb)
+fds_after=$(runner_fd_count)
+threads_after=$(runner_thread_count)
+rss_after=$(runner_rss_kb)
 seq_after=$(scx_enable_seq)
 report end "$SWAPS"
 info "$SWAPS swaps in $(awk -v a="$started" -v b="$(uptime_seconds)" 'BEGIN { printf "%.0f", b - a }') s"
-gaps=$(sed -n 's/.*swap: .* -> .*, gap \([0-9.]*\) ms.*/\1/p' "$RUNNER_OUT" | sort -n)
-info "swap gaps (ms): min $(echo "$gaps" | head -n 1)," \
-    "median $(echo "$gaps" | sed -n "$(( $(echo "$gaps" | wc -l) / 2 + 1 ))p"), max $(echo "$gaps" | tail -n 1)"
+info_swap_gaps
 
 expected_ops=$PLUGIN_A
 [ $((SWAPS % 2)) -eq 0 ] || expected_ops=$PLUGIN_B

@@ -50,6 +50,18 @@ runner_alive() { ! _pid_gone "$RUNNER_PID"; }
 # cpu_ticks PID: user + system clock ticks the process (all its threads) has used so far.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 
+# The background runner's open descriptors, threads and VmRSS in kB: what a soak watches grow.
+runner_fd_count() { ls "/proc/$RUNNER_PID/fd" | wc -l; }
+runner_thread_count() { awk '/^Threads:/ { print $2 }' "/proc/$RUNNER_PID/status"; }
+runner_rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$RUNNER_PID/status"; }
+
+# info_swap_gaps: min, median and max of the gaps the runner logged ("swap: A -> B, gap N ms").
+info_swap_gaps() {
+    _gaps=$(sed -n 's/.*swap: .* -> .*, gap \([0-9.]*\) ms.*/\1/p' "$RUNNER_OUT" | sort -n)
+    info "swap gaps (ms): min $(echo "$_gaps" | head -n 1)," \
+        "median $(echo "$_gaps" | sed -n "$(( $(echo "$_gaps" | wc -l) / 2 + 1 ))p"), max $(echo "$_gaps" | tail -n 1)"
+}
+
 # stop_runner: SIGINT, then the runner must exit 0 and leave sched_ext disabled.
 stop_runner() {
     kill -INT "$RUNNER_PID"

@@ -30,9 +30,6 @@ expect_ops "$PLUGIN"
 # Wakeups to schedule, without spinners that would slow the emulated CPUs down.
 start_workload --threads 2 --spinners 0 --seconds 1800 --quiet
 
-fd_count() { ls "/proc/$RUNNER_PID/fd" | wc -l; }
-rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$RUNNER_PID/status"; }
-
 failures=0
 swaps_logged=0
 # switch_to FILE: `scx-runner switch`, which returns once the swap is done.
@@ -54,8 +51,8 @@ reload_to() {
 switch_to /tmp/b.toml
 switch_to /tmp/current.toml
 
-fds_before=$(fd_count)
-rss_before=$(rss_kb)
+fds_before=$(runner_fd_count)
+rss_before=$(runner_rss_kb)
 seq_before=$(scx_enable_seq)
 started=$(uptime_seconds)
 info "before: $fds_before open descriptors, VmRSS $rss_before kB, enable_seq $seq_before"
@@ -65,14 +62,12 @@ while [ "$i" -le "$SWAPS" ]; do
     [ $((i % 20)) -ne 0 ] || info "$i swaps done at $(uptime_seconds)s uptime"
     i=$((i + 1))
 done
-fds_after=$(fd_count)
-rss_after=$(rss_kb)
+fds_after=$(runner_fd_count)
+rss_after=$(runner_rss_kb)
 seq_after=$(scx_enable_seq)
 info "after $SWAPS swaps in $(awk -v a="$started" -v b="$(uptime_seconds)" 'BEGIN { printf "%.1f", b - a }') s:" \
     "$fds_after open descriptors, VmRSS $rss_after kB ($((rss_after - rss_before)) kB more), enable_seq $seq_after"
-gaps=$(sed -n "s/.*swap: $PLUGIN -> $PLUGIN, gap \([0-9.]*\) ms.*/\1/p" "$RUNNER_OUT" | sort -n)
-info "swap gaps (ms): min $(echo "$gaps" | head -n 1)," \
-    "median $(echo "$gaps" | sed -n "$(( $(echo "$gaps" | wc -l) / 2 + 1 ))p"), max $(echo "$gaps" | tail -n 1)"
+info_swap_gaps
 
 check "all $((SWAPS + 2)) swaps succeeded ($failures failed)" [ "$failures" -eq 0 ]
 check "the runner logged every swap" [ "$(log_count "swap: $PLUGIN -> $PLUGIN, gap")" -eq $((SWAPS + 2)) ]
