@@ -8,8 +8,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <functional>
+#include <string_view>
 
 #ifndef SCXR_RUNNER_VERSION
 #error "the build defines SCXR_RUNNER_VERSION"
@@ -18,10 +21,6 @@
 namespace scxr {
 
 namespace {
-
-const std::vector<std::string> kFlags{"--help",           "--version",      "--verbose",  "--log-level",
-				      "--plugin-dir",     "--stats-interval", "--stats-format", "--duration",
-				      "--json",           "--watch",        "--control-socket", "--swap-mode"};
 
 [[noreturn]] void usage_error(const std::string &message, const std::string &hint = {})
 {
@@ -62,6 +61,181 @@ Duration parse_duration_flag(const std::string &flag, const std::string &text, b
 	}
 }
 
+
+// What parsing gathers before it settles the command: the flags write here, and the
+// defaults that depend on several flags (the log level) are resolved after the loop.
+struct ParseState {
+	CliOptions options;
+	std::optional<spdlog::level::level_enum> explicit_level;
+	int verbosity = 0;
+	bool help = false;
+	bool version_requested = false;
+};
+
+// Every flag is described once here; parsing, --help, "did you mean" and the errors all read
+// this table, so a new flag cannot be parsed yet missing from the help or the suggestions.
+struct FlagDescriptor {
+	std::string_view name;        // "--log-level"
+	char short_name = 0;          // 'h' for -h; 0 when the flag has no short form
+	std::string_view value_name;  // "LEVEL"; empty when the flag takes no value
+	std::string_view help;        // may span lines; --help indents the continuation lines
+	// Empty when every command takes the flag; else the commands it applies to, and how the
+	// error says so ("to 'plugins', ..." or "when running a profile").
+	std::vector<CliOptions::Command> commands;
+	std::string_view commands_text;
+	// Writes the flag into the state; value is empty for flags that take none.
+	std::function<void(ParseState &, const std::string &flag, const std::string &value)> apply;
+	// Only the flag's own state knows whether it was given (for the per-command check).
+	std::function<bool(const CliOptions &)> given;
+
+	bool takes_value() const { return !value_name.empty(); }
+};
+
+const std::vector<FlagDescriptor> &flag_table()
+{
+	using Command = CliOptions::Command;
+	static const std::vector<FlagDescriptor> table{
+		{.name = "--help",
+		 .short_name = 'h',
+		 .help = "show this help and exit",
+		 .apply = [](ParseState &state, const std::string &, const std::string &) { state.help = true; }},
+		{.name = "--version",
+		 .short_name = 'V',
+		 .help = "show the version and exit",
+		 .apply = [](ParseState &state, const std::string &,
+			     const std::string &) { state.version_requested = true; }},
+		{.name = "--verbose",
+		 .short_name = 'v',
+		 .help = "more output: -v debug (libbpf, whole verifier logs), -vv trace",
+		 .apply = [](ParseState &state, const std::string &, const std::string &) { ++state.verbosity; }},
+		{.name = "--log-level",
+		 .value_name = "LEVEL",
+		 .help = "trace, debug, info (default), warn, error or off",
+		 .apply = [](ParseState &state, const std::string &,
+			     const std::string &value) { state.explicit_level = parse_log_level(value); }},
+		{.name = "--plugin-dir",
+		 .value_name = "DIR",
+		 .help = "look for plugins in DIR first (repeatable); then come the\n"
+			 "directories in SCX_RUNNER_PLUGIN_PATH (colon-separated), then\n"
+			 "the directory plugins are installed to",
+		 .apply =
+			 [](ParseState &state, const std::string &, const std::string &directory) {
+				 if (directory.empty())
+					 usage_error("--plugin-dir needs a directory");
+				 state.options.plugin_directories.push_back(directory);
+			 }},
+		{.name = "--stats-interval",
+		 .value_name = "TIME",
+		 .help = "print stats every TIME (\"1s\", \"500ms\"; \"0s\" turns them off)",
+		 .apply =
+			 [](ParseState &state, const std::string &flag, const std::string &text) {
+				 const Duration interval = parse_duration_flag(flag, text, false);
+				 if (!interval.is_zero() && interval < RunnerSettings::kMinimumStatsInterval)
+					 usage_error(fmt::format("--stats-interval {} is too short", text),
+						     fmt::format("use at least {}, or 0s to turn stats off",
+								 RunnerSettings::kMinimumStatsInterval.to_string()));
+				 state.options.runner_overrides.stats_interval = interval;
+			 }},
+		{.name = "--stats-format",
+		 .value_name = "FORMAT",
+		 .help = "text (one line per reading) or json (one object per line)",
+		 .apply =
+			 [](ParseState &state, const std::string &, const std::string &text) {
+				 state.options.runner_overrides.stats_format = parse_stats_format(text);
+				 if (!state.options.runner_overrides.stats_format)
+					 usage_error(fmt::format("--stats-format {}: unknown format", text),
+						     "use text or json");
+			 }},
+		{.name = "--duration",
+		 .value_name = "SECONDS",
+		 .help = "detach and exit 0 after the scheduler ran this long (\"30\", \"1.5\", \"2m\")",
+		 .apply =
+			 [](ParseState &state, const std::string &flag, const std::string &text) {
+				 state.options.run_for = parse_duration_flag(flag, text, true);
+				 if (state.options.run_for->is_zero())
+					 usage_error("--duration must be longer than zero");
+			 }},
+		{.name = "--json",
+		 .help = "with 'plugins', 'status' and 'switch': print JSON",
+		 .commands = {Command::plugins, Command::status, Command::switch_profile},
+		 .commands_text = "to 'plugins', 'status' and 'switch'",
+		 .apply = [](ParseState &state, const std::string &, const std::string &) { state.options.json = true; },
+		 .given = [](const CliOptions &options) { return options.json; }},
+		{.name = "--watch",
+		 .help = "reload when the profile file changes on disk (as SIGHUP does)",
+		 .commands = {Command::run},
+		 .commands_text = "when running a profile",
+		 .apply = [](ParseState &state, const std::string &, const std::string &) { state.options.watch = true; },
+		 .given = [](const CliOptions &options) { return options.watch; }},
+		{.name = "--control-socket",
+		 .value_name = "PATH",
+		 .help = "where the running runner answers 'status' and 'switch'\n"
+			 "(default /run/scx-runner/control.sock; root only, mode 0600)",
+		 .apply =
+			 [](ParseState &state, const std::string &, const std::string &path) {
+				 state.options.control_socket = path;
+				 if (path.empty())
+					 usage_error("--control-socket needs a path");
+			 }},
+		{.name = "--swap-mode",
+		 .value_name = "MODE",
+		 .help = "pre-verified (default): verify the new scheduler while the old\n"
+			 "one runs, then swap; stop-start: detach the old one first (for\n"
+			 "comparison: the whole verification is a gap without sched_ext)",
+		 .apply =
+			 [](ParseState &state, const std::string &, const std::string &text) {
+				 const std::optional<SwapMode> mode = parse_swap_mode(text);
+				 if (!mode)
+					 usage_error(fmt::format("--swap-mode {}: unknown mode", text),
+						     "use pre-verified or stop-start");
+				 state.options.swap_mode = *mode;
+			 }},
+	};
+	return table;
+}
+
+const FlagDescriptor *find_flag(std::string_view flag)
+{
+	for (const FlagDescriptor &descriptor : flag_table()) {
+		if (flag == descriptor.name)
+			return &descriptor;
+		if (descriptor.short_name && flag.size() == 2 && flag[0] == '-' && flag[1] == descriptor.short_name)
+			return &descriptor;
+	}
+	return nullptr;
+}
+
+std::vector<std::string> long_flag_names()
+{
+	std::vector<std::string> names;
+	for (const FlagDescriptor &descriptor : flag_table())
+		names.emplace_back(descriptor.name);
+	return names;
+}
+
+// The Options section of --help: "  -h, --help" or "      --log-level LEVEL", padded so the
+// help texts line up, continuation lines indented to the same column.
+std::string flag_help()
+{
+	constexpr size_t kSpellingWidth = 23;
+	const std::string continuation_indent(6 + kSpellingWidth, ' ');
+	std::string text;
+	for (const FlagDescriptor &descriptor : flag_table()) {
+		std::string spelling(descriptor.name);
+		if (descriptor.takes_value())
+			spelling += fmt::format(" {}", descriptor.value_name);
+		const std::string short_part =
+			descriptor.short_name ? fmt::format("-{}, ", descriptor.short_name) : std::string(4, ' ');
+		text += fmt::format("  {}{:<{}}", short_part, spelling, kSpellingWidth);
+		std::string_view help = descriptor.help;
+		for (size_t newline; (newline = help.find('\n')) != std::string_view::npos;) {
+			text += fmt::format("{}\n{}", help.substr(0, newline), continuation_indent);
+			help.remove_prefix(newline + 1);
+		}
+		text += fmt::format("{}\n", help);
+	}
+	return text;
+}
 } // namespace
 
 std::string Cli::version()
@@ -79,24 +253,7 @@ std::string Cli::usage()
   scx-runner [OPTIONS] switch PROFILE.toml   ask the running runner to swap to another profile
 
 Options:
-  -h, --help                 show this help and exit
-  -V, --version              show the version and exit
-  -v, --verbose              more output: -v debug (libbpf, whole verifier logs), -vv trace
-      --log-level LEVEL      trace, debug, info (default), warn, error or off
-      --plugin-dir DIR       look for plugins in DIR first (repeatable); then come the
-                             directories in SCX_RUNNER_PLUGIN_PATH (colon-separated), then
-                             the directory plugins are installed to
-      --stats-interval TIME  print stats every TIME ("1s", "500ms"; "0s" turns them off)
-      --stats-format FORMAT  text (one line per reading) or json (one object per line)
-      --duration SECONDS     detach and exit 0 after the scheduler ran this long ("30", "1.5", "2m")
-      --json                 with 'plugins', 'status' and 'switch': print JSON
-      --watch                reload when the profile file changes on disk (as SIGHUP does)
-      --control-socket PATH  where the running runner answers 'status' and 'switch'
-                             (default /run/scx-runner/control.sock; root only, mode 0600)
-      --swap-mode MODE       pre-verified (default): verify the new scheduler while the old
-                             one runs, then swap; stop-start: detach the old one first (for
-                             comparison: the whole verification is a gap without sched_ext)
-
+)" + flag_help() + R"(
 Flags override the profile's [runner] table. While running: SIGINT/SIGTERM detach and exit 0,
 SIGUSR1 prints the scheduler's live state, SIGHUP re-reads the profile and swaps schedulers
 when the plugin, its options or the plugin file changed; an unusable profile or a scheduler
@@ -113,12 +270,9 @@ scheduler is attached, 10 verifier rejected, 11 attach refused, 12 scheduler err
 
 CliOptions Cli::parse(const std::vector<std::string> &arguments)
 {
-	CliOptions options;
+	ParseState state;
+	CliOptions &options = state.options;
 	std::vector<std::string> positional;
-	std::optional<spdlog::level::level_enum> explicit_level;
-	int verbosity = 0;
-	bool help = false;
-	bool version_requested = false;
 	bool options_ended = false;
 
 	for (size_t index = 0; index < arguments.size(); ++index) {
@@ -147,74 +301,33 @@ CliOptions Cli::parse(const std::vector<std::string> &arguments)
 			return arguments[++index];
 		};
 
-		if (flag == "-h" || flag == "--help") {
-			help = true;
-		} else if (flag == "-V" || flag == "--version") {
-			version_requested = true;
-		} else if (flag == "--verbose") {
-			++verbosity;
-		} else if (flag.size() >= 2 && flag[1] == 'v' && flag.find_first_not_of('v', 1) == std::string::npos) {
-			verbosity += static_cast<int>(flag.size() - 1); // -v, -vv
-		} else if (flag == "--log-level") {
-			explicit_level = parse_log_level(take_value());
-		} else if (flag == "--plugin-dir") {
-			const std::string directory = take_value();
-			if (directory.empty())
-				usage_error("--plugin-dir needs a directory");
-			options.plugin_directories.push_back(directory);
-		} else if (flag == "--stats-interval") {
-			const std::string text = take_value();
-			const Duration interval = parse_duration_flag(flag, text, false);
-			if (!interval.is_zero() && interval < RunnerSettings::kMinimumStatsInterval)
-				usage_error(fmt::format("--stats-interval {} is too short", text),
-					    fmt::format("use at least {}, or 0s to turn stats off",
-							RunnerSettings::kMinimumStatsInterval.to_string()));
-			options.runner_overrides.stats_interval = interval;
-		} else if (flag == "--stats-format") {
-			const std::string text = take_value();
-			options.runner_overrides.stats_format = parse_stats_format(text);
-			if (!options.runner_overrides.stats_format)
-				usage_error(fmt::format("--stats-format {}: unknown format", text), "use text or json");
-		} else if (flag == "--duration") {
-			const std::string text = take_value();
-			options.run_for = parse_duration_flag(flag, text, true);
-			if (options.run_for->is_zero())
-				usage_error("--duration must be longer than zero");
-		} else if (flag == "--json") {
-			options.json = true;
-		} else if (flag == "--watch") {
-			options.watch = true;
-		} else if (flag == "--control-socket") {
-			options.control_socket = take_value();
-			if (options.control_socket.empty())
-				usage_error("--control-socket needs a path");
-		} else if (flag == "--swap-mode") {
-			const std::string text = take_value();
-			const std::optional<SwapMode> mode = parse_swap_mode(text);
-			if (!mode)
-				usage_error(fmt::format("--swap-mode {}: unknown mode", text), "use pre-verified or stop-start");
-			options.swap_mode = *mode;
-		} else {
+		// -v, -vv, -vvv: the short verbose flag counts its repeats.
+		if (flag.size() >= 2 && flag[1] == 'v' && flag.find_first_not_of('v', 1) == std::string::npos) {
+			state.verbosity += static_cast<int>(flag.size() - 1);
+			continue;
+		}
+		const FlagDescriptor *descriptor = find_flag(flag);
+		if (!descriptor) {
 			std::string hint;
-			if (auto suggestion = SpellingSuggestion(kFlags).closest(flag))
+			if (auto suggestion = SpellingSuggestion(long_flag_names()).closest(flag))
 				hint = fmt::format("did you mean {}?", *suggestion);
 			usage_error(fmt::format("unknown option '{}'", flag), hint);
 		}
-		if (inline_value && (flag == "--help" || flag == "--version" || flag == "--verbose" || flag == "--json" ||
-				     flag == "--watch"))
+		if (!descriptor->takes_value() && inline_value)
 			usage_error(fmt::format("{} takes no value", flag));
+		descriptor->apply(state, flag, descriptor->takes_value() ? take_value() : std::string());
 	}
 
-	options.log_level = explicit_level.value_or(verbosity >= 2   ? spdlog::level::trace
-						    : verbosity == 1 ? spdlog::level::debug
+	options.log_level = state.explicit_level.value_or(state.verbosity >= 2   ? spdlog::level::trace
+						    : state.verbosity == 1 ? spdlog::level::debug
 								     : spdlog::level::info);
 	options.verbose = options.log_level <= spdlog::level::debug;
 
-	if (help) {
+	if (state.help) {
 		options.command = CliOptions::Command::help;
 		return options;
 	}
-	if (version_requested) {
+	if (state.version_requested) {
 		options.command = CliOptions::Command::version;
 		return options;
 	}
@@ -248,11 +361,10 @@ CliOptions Cli::parse(const std::vector<std::string> &arguments)
 			usage_error(fmt::format("unexpected argument '{}': give one profile", positional[1]));
 		options.profile_path = first;
 	}
-	if (options.json && options.command != CliOptions::Command::plugins &&
-	    options.command != CliOptions::Command::status && options.command != CliOptions::Command::switch_profile)
-		usage_error("--json only applies to 'plugins', 'status' and 'switch'");
-	if (options.watch && options.command != CliOptions::Command::run)
-		usage_error("--watch only applies when running a profile");
+	for (const FlagDescriptor &descriptor : flag_table())
+		if (descriptor.given && descriptor.given(options) &&
+		    std::ranges::find(descriptor.commands, options.command) == descriptor.commands.end())
+			usage_error(fmt::format("{} only applies {}", descriptor.name, descriptor.commands_text));
 	return options;
 }
 

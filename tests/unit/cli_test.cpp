@@ -148,3 +148,27 @@ TEST_CASE("--watch and --swap-mode apply to a run", "[cli]")
 	CHECK_THAT(usage_error({"--json", "p.toml"}).what(), ContainsSubstring("--json only applies to 'plugins', 'status'"));
 	CHECK_THAT(usage_error({"--wath", "p.toml"}).details(), ContainsSubstring("did you mean --watch?"));
 }
+
+TEST_CASE("every flag --help lists is one the parser knows", "[cli]")
+{
+	// --help and the parser read one table; a flag listed but unparsed would show up here.
+	const std::string usage = Cli::usage();
+	size_t flags_seen = 0;
+	for (size_t start = usage.find("      --"); start != std::string::npos; start = usage.find("      --", start + 1)) {
+		const size_t name_start = start + 6;
+		const size_t name_end = usage.find_first_of(" \n", name_start);
+		const std::string flag = usage.substr(name_start, name_end - name_start);
+		const bool takes_value = usage[name_end] == ' ' && usage[name_end + 1] >= 'A' && usage[name_end + 1] <= 'Z';
+		std::vector<std::string> arguments{flag};
+		if (takes_value)
+			arguments.push_back("x");
+		try {
+			Cli::parse(arguments);
+		} catch (const RunnerError &error) {
+			INFO(flag);
+			CHECK_THAT(std::string(error.what()), !ContainsSubstring("unknown option"));
+		}
+		++flags_seen;
+	}
+	CHECK(flags_seen == 9); // the flags without a short form; -h, -v and -V are checked above
+}
