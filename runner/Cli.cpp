@@ -75,18 +75,18 @@ struct ParseState {
 // Every flag is described once here; parsing, --help, "did you mean" and the errors all read
 // this table, so a new flag cannot be parsed yet missing from the help or the suggestions.
 struct FlagDescriptor {
-	std::string_view name;        // "--log-level"
+	std::string_view name{};      // "--log-level"
 	char short_name = 0;          // 'h' for -h; 0 when the flag has no short form
-	std::string_view value_name;  // "LEVEL"; empty when the flag takes no value
-	std::string_view help;        // may span lines; --help indents the continuation lines
+	std::string_view value_name{}; // "LEVEL"; empty when the flag takes no value
+	std::string help{};           // may span lines; --help indents the continuation lines
 	// Empty when every command takes the flag; else the commands it applies to, and how the
 	// error says so ("to 'plugins', ..." or "when running a profile").
-	std::vector<CliOptions::Command> commands;
-	std::string_view commands_text;
+	std::vector<CliOptions::Command> commands{};
+	std::string_view commands_text{};
 	// Writes the flag into the state; value is empty for flags that take none.
-	std::function<void(ParseState &, const std::string &flag, const std::string &value)> apply;
+	std::function<void(ParseState &, const std::string &flag, const std::string &value)> apply{};
 	// Only the flag's own state knows whether it was given (for the per-command check).
-	std::function<bool(const CliOptions &)> given;
+	std::function<bool(const CliOptions &)> given{};
 
 	bool takes_value() const { return !value_name.empty(); }
 };
@@ -169,8 +169,9 @@ const std::vector<FlagDescriptor> &flag_table()
 		 .given = [](const CliOptions &options) { return options.watch; }},
 		{.name = "--control-socket",
 		 .value_name = "PATH",
-		 .help = "where the running runner answers 'status' and 'switch'\n"
-			 "(default /run/scx-runner/control.sock; root only, mode 0600)",
+		 .help = fmt::format("where the running runner answers 'status' and 'switch'\n"
+				     "(default {}; root only, mode 0600)",
+				     ControlProtocol::kDefaultSocketPath),
 		 .apply =
 			 [](ParseState &state, const std::string &, const std::string &path) {
 				 state.options.control_socket = path;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #pragma once
 
+#include "ControlProtocol.hpp"
 #include "Duration.hpp"
 #include "RunnerSettings.hpp"
 #include "SwapMode.hpp"
@@ -17,9 +18,6 @@ namespace scxr {
 struct CliOptions {
 	enum class Command { run, check, plugins, status, switch_profile, help, version };
 
-	// Where a running runner serves status and switch, unless --control-socket says otherwise.
-	static constexpr const char *kDefaultControlSocket = "/run/scx-runner/control.sock";
-
 	Command command = Command::help;
 	std::string profile_path;           // run, check, switch
 	bool json = false;                  // plugins, status, switch --json
@@ -29,7 +27,7 @@ struct CliOptions {
 	RunnerSettings runner_overrides;    // --stats-interval, --stats-format
 	std::optional<Duration> run_for;    // --duration
 	bool watch = false;                 // --watch: reload when the profile file changes
-	std::string control_socket = kDefaultControlSocket; // --control-socket
+	std::string control_socket = ControlProtocol::kDefaultSocketPath; // --control-socket
 	SwapMode swap_mode = SwapMode::pre_verified;        // --swap-mode
 };
 

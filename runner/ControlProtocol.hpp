@@ -84,6 +84,9 @@ public:
 	static constexpr size_t kMaxRequestBytes = 4096 + 64;
 	// Replies carry a profile's options; a generous cap still stops a runaway peer.
 	static constexpr size_t kMaxReplyBytes = 1024 * 1024;
+	// Where a runner serves, and where status and switch look, unless told otherwise; the
+	// server and the command line both default to this one path.
+	static constexpr const char *kDefaultSocketPath = "/run/scx-runner/control.sock";
 
 	// Parses one request line (without its '\n'; a trailing '\r' is tolerated). Returns the
 	// request, or a message for the error reply: "unknown command 'stat' (use ping, status

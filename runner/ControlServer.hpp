@@ -39,10 +39,8 @@ public:
 	// reply_later(ticket, ...)". A switch waits for its verify this way while the loop goes on.
 	using DeferringHandler = std::function<std::optional<ControlReply>(const ControlRequest &, ReplyTicket)>;
 
-	static constexpr const char *kDefaultSocketPath = "/run/scx-runner/control.sock";
-
 	struct Options {
-		std::filesystem::path socket_path = kDefaultSocketPath;
+		std::filesystem::path socket_path = ControlProtocol::kDefaultSocketPath;
 		// From accept to a complete request, and again from the reply to its last byte.
 		std::chrono::milliseconds client_timeout{5000};
 		// Connections beyond this get a "busy" reply at once; status is cheap, so few
