@@ -6,9 +6,11 @@
 #include "SpellingSuggestion.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <functional>
 #include <tuple>
 
 namespace scxr {
@@ -25,8 +27,6 @@ constexpr std::string_view kRestartKey = "restart";
 const std::vector<std::string> kTopLevelKeys{std::string(kPluginKey), std::string(kOptionsKey),
 					     std::string(kRunnerKey), std::string(kRestartKey)};
 const std::vector<std::string> kRunnerKeys{std::string(kStatsIntervalKey), std::string(kStatsFormatKey)};
-const std::vector<std::string> kRestartKeys{"enabled", "initial_delay", "max_delay", "max_restarts", "window",
-					    "fallback"};
 // More restarts than this within one window is a crash loop, not a policy.
 constexpr int64_t kMaxRestartsLimit = 1000;
 
@@ -199,25 +199,41 @@ private:
 			return;
 		}
 		RestartPolicy::Settings settings;
+		// Each [restart] key once: reading it, the spelling suggestions and the list in the
+		// hint all come from this table.
+		using Reader = std::function<void(const std::string &name, const toml::node &value)>;
+		const std::vector<std::pair<std::string, Reader>> restart_keys{
+			{"enabled",
+			 [&](const std::string &name, const toml::node &value) { read_bool(name, value, settings.enabled); }},
+			{"initial_delay",
+			 [&](const std::string &name, const toml::node &value) {
+				 read_duration(name, value, settings.initial_delay);
+			 }},
+			{"max_delay",
+			 [&](const std::string &name, const toml::node &value) { read_duration(name, value, settings.max_delay); }},
+			{"max_restarts",
+			 [&](const std::string &, const toml::node &value) { read_max_restarts(value, settings.max_restarts); }},
+			{"window",
+			 [&](const std::string &name, const toml::node &value) { read_duration(name, value, settings.window); }},
+			{"fallback",
+			 [&](const std::string &, const toml::node &value) {
+				 read_fallback(value, profile.path, settings.fallback);
+			 }},
+		};
 		const size_t problems_before = diagnostics_.size();
 		for (auto &&[setting_key, value] : *table) {
 			const std::string name(setting_key.str());
-			if (name == "enabled")
-				read_bool(name, value, settings.enabled);
-			else if (name == "initial_delay")
-				read_duration(name, value, settings.initial_delay);
-			else if (name == "max_delay")
-				read_duration(name, value, settings.max_delay);
-			else if (name == "window")
-				read_duration(name, value, settings.window);
-			else if (name == "max_restarts")
-				read_max_restarts(value, settings.max_restarts);
-			else if (name == "fallback")
-				read_fallback(value, profile.path, settings.fallback);
-			else
-				unknown_key(setting_key, "[restart]", kRestartKeys,
-					    "[restart] knows enabled, initial_delay, max_delay, max_restarts, window and "
-					    "fallback");
+			const auto known = std::ranges::find(restart_keys, name, &std::pair<std::string, Reader>::first);
+			if (known != restart_keys.end()) {
+				known->second(name, value);
+				continue;
+			}
+			std::vector<std::string> names;
+			for (const auto &[known_name, reader] : restart_keys)
+				names.push_back(known_name);
+			const std::vector<std::string> all_but_last(names.begin(), names.end() - 1);
+			unknown_key(setting_key, "[restart]", names,
+				    fmt::format("[restart] knows {} and {}", fmt::join(all_but_last, ", "), names.back()));
 		}
 		// Consistency between keys only means something once each key is valid on its own.
 		if (diagnostics_.size() == problems_before)

@@ -131,3 +131,17 @@ TEST_CASE("[restart] must be a table, and its delays have a floor", "[profile][r
 	REQUIRE(misspelt.size() == 1);
 	CHECK(misspelt[0].hint == "did you mean 'restart'?");
 }
+
+TEST_CASE("an unknown [restart] key far from any known one is told every key [restart] knows", "[profile][restart]")
+{
+	const auto diagnostics = diagnostics_of("plugin = \"p\"\n[restart]\nzzzzzzzzzzzz = 1\n");
+	REQUIRE(diagnostics.size() == 1);
+	CHECK(diagnostics[0].hint == "[restart] knows enabled, initial_delay, max_delay, max_restarts, window and fallback");
+}
+
+TEST_CASE("a misspelled [restart] key is matched against every key, the last one too", "[profile][restart]")
+{
+	const auto diagnostics = diagnostics_of("plugin = \"p\"\n[restart]\nfallbak = \"/etc/scx/q.toml\"\n");
+	REQUIRE(diagnostics.size() == 1);
+	CHECK(diagnostics[0].hint == "did you mean 'fallback'?");
+}
