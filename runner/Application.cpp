@@ -293,9 +293,11 @@ ExitCode Application::run(const CliOptions &options)
 	ResolvedProfile initial = resolver.resolve(options.profile_path, nullptr, false);
 	check_fallback(resolver, initial);
 
+	// Cheap checks only (uid, sysfs). The plugin's requirements are looked up in the kernel's
+	// BTF only if the load fails (Session::verify_work): on the happy path libbpf's own parse
+	// in the load is the only one.
 	kernel_.check_can_run();
 	kernel_.check_not_busy();
-	kernel_.check_requirements(*initial.plugin);
 
 	SessionSettings session_settings;
 	session_settings.run_for = options.run_for;

@@ -80,7 +80,14 @@ void KernelProbe::check_requirements(const PluginLibrary &plugin) const
 	std::string newest_since;
 	size_t missing_count = 0;
 	for (const scxr_requirement &requirement : plugin.requirements()) {
-		if (has(requirement))
+		bool present = false;
+		try {
+			present = has(requirement);
+		} catch (...) {
+			forget_kernel_btf();
+			throw;
+		}
+		if (present)
 			continue;
 		++missing_count;
 		const std::string since = requirement.since ? requirement.since : "";
@@ -90,6 +97,7 @@ void KernelProbe::check_requirements(const PluginLibrary &plugin) const
 		if (!since.empty() && (newest_since.empty() || version_less(newest_since, since)))
 			newest_since = since;
 	}
+	forget_kernel_btf();
 	if (missing_count == 0)
 		return;
 	throw RunnerError(ExitCode::kernel_feature_missing,

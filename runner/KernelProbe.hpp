@@ -37,10 +37,17 @@ public:
 	// No other sched_ext scheduler attached (9).
 	void check_not_busy() const;
 	// Every requirement the plugin declares (8); the message lists all that are missing.
+	// Parsing the kernel's BTF costs ~12 ms on a host and ~30x that under emulation, and libbpf
+	// parses it again in the load, so the runner calls this only to explain a failed load or
+	// before a swap, never on the way to a first start; what it parsed is dropped on return.
 	void check_requirements(const PluginLibrary &plugin) const;
 
 	// "kfunc bpf_res_spin_lock", "member sched_ext_ops.sub_attach"
 	static std::string describe(const scxr_requirement &requirement);
+
+protected:
+	// Frees what has() parsed to answer (the kernel's BTF holds ~5 MB); the answers may stay.
+	virtual void forget_kernel_btf() const {}
 };
 
 } // namespace scxr

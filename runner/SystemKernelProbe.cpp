@@ -11,6 +11,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 
 namespace scxr {
@@ -61,7 +62,11 @@ const sdk::KernelBtf &SystemKernelProbe::btf() const
 {
 	if (!btf_) {
 		try {
+			const auto started = std::chrono::steady_clock::now();
 			btf_ = sdk::KernelBtf::load_running();
+			spdlog::debug("kernel BTF: parsed in {} ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+									     std::chrono::steady_clock::now() - started)
+									     .count());
 		} catch (const sdk::PluginError &error) {
 			throw RunnerError(ExitCode::kernel_feature_missing, error.what());
 		}
@@ -69,9 +74,18 @@ const sdk::KernelBtf &SystemKernelProbe::btf() const
 	return *btf_;
 }
 
+void SystemKernelProbe::forget_kernel_btf() const
+{
+	const std::lock_guard lock(btf_mutex_);
+	if (btf_)
+		spdlog::debug("kernel BTF: freed after the requirement check");
+	btf_.reset();
+}
+
 bool SystemKernelProbe::has(const scxr_requirement &requirement) const
 {
 	const std::string key = describe(requirement);
+	const std::lock_guard lock(btf_mutex_);
 	if (auto cached = answers_.find(key); cached != answers_.end())
 		return cached->second;
 	bool present = false;

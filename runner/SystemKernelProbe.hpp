@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -16,7 +17,8 @@ class KernelBtf;
 namespace scxr {
 
 // The real machine: effective uid, /sys/kernel/sched_ext, uname and the kernel's BTF
-// (/sys/kernel/btf/vmlinux, read once, on first use).
+// (/sys/kernel/btf/vmlinux, read on first use and freed once a requirement check is done; the
+// small answers are kept). Thread-safe: a background verify may explain its failure with it.
 class SystemKernelProbe : public KernelProbe {
 public:
 	// sched_ext_directory is a parameter so tests can point it at a prepared directory.
@@ -31,6 +33,9 @@ public:
 	std::string kernel_release() const override;
 	bool has(const scxr_requirement &requirement) const override;
 
+protected:
+	void forget_kernel_btf() const override;
+
 private:
 	std::string read_first_line(const std::filesystem::path &path) const;
 	const sdk::KernelBtf &btf() const;
@@ -38,6 +43,7 @@ private:
 	std::filesystem::path sched_ext_directory_;
 	mutable std::unique_ptr<sdk::KernelBtf> btf_;
 	mutable std::map<std::string, bool> answers_;
+	mutable std::mutex btf_mutex_; // guards btf_ and answers_
 };
 
 } // namespace scxr

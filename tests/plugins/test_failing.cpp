@@ -29,6 +29,11 @@ constexpr scxr_option_desc kOptions[] = {
 	option::unsigned_integer("verifier_log_lines", "instructions in the fake verifier log", "lines", 40, 0, 10'000),
 };
 
+// A requirement to probe when its load fails: the runner looks requirements up only then.
+constexpr scxr_requirement kRequirements[] = {
+	requirement::type("sched_ext_ops", "6.12", "sched_ext"),
+};
+
 scxr_status status_named(const std::string &name)
 {
 	static const std::map<std::string, scxr_status> statuses{
@@ -137,4 +142,4 @@ private:
 } // namespace
 
 extern "C" SCXR_PLUGIN_EXPORT const scxr_plugin_entry scx_runner_plugin_entry = scxr::sdk::make_entry<FailingScheduler>(
-	{"test_failing", "0.1.0", "reports errors on demand", kOptions, {}});
+	{"test_failing", "0.1.0", "reports errors on demand", kOptions, kRequirements});

@@ -101,9 +101,11 @@ TEST_CASE("each failure class has its exit code", "[application]")
 	CHECK(run(old_kernel, with_plugins({TestPlugins::profile("minimal.toml").string()})).code == 7);
 	FakeKernelProbe lacking;
 	lacking.every_requirement_present = false;
-	const Result missing = run(lacking, with_plugins({TestPlugins::profile("minimal.toml").string()}));
+	// The requirements are looked up only when the load fails (fails_in_load.toml).
+	const Result missing = run(lacking, with_plugins({TestPlugins::profile("fails_in_load.toml").string()}));
 	CHECK(missing.code == 8);
 	CHECK_THAT(missing.err, ContainsSubstring("type sched_ext_ops (sched_ext), in Linux 6.12 and newer"));
+	CHECK(lacking.requirement_lookups == 1);
 	FakeKernelProbe busy;
 	busy.state = "enabled";
 	busy.attached = "rusty";

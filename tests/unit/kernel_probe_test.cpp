@@ -96,6 +96,17 @@ TEST_CASE("missing requirements are exit code 8 with the feature, the version an
 	CHECK_NOTHROW(kernel.check_requirements(*plugin));
 }
 
+TEST_CASE("a requirement check frees the parsed BTF whether it passes or fails", "[kernel]")
+{
+	const auto plugin = scxr::PluginLibrary::open(TestPlugins::file("test_good"), "test_good");
+	FakeKernelProbe kernel;
+	CHECK_NOTHROW(kernel.check_requirements(*plugin));
+	CHECK(kernel.btf_releases == 1);
+	kernel.every_requirement_present = false;
+	CHECK(error_from([&] { kernel.check_requirements(*plugin); }).code() == ExitCode::kernel_feature_missing);
+	CHECK(kernel.btf_releases == 2);
+}
+
 TEST_CASE("requirements are described by kind", "[kernel]")
 {
 	using scxr::KernelProbe;

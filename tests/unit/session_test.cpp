@@ -223,6 +223,37 @@ TEST_CASE("a verifier rejection is exit code 10 with the error line and the log 
 	CHECK_THAT(full.details(), StartsWith("verifier log of program 'fake_enqueue' (45 of 45 lines):\n"));
 }
 
+TEST_CASE("a start that loads does not look at the kernel's BTF", "[session][startup]")
+{
+	SessionRig rig;
+	rig.session.run_for = milliseconds(50);
+	const Outcome outcome = run(rig, "test_good", "");
+	CHECK(outcome.code == ExitCode::ok);
+	CHECK(rig.kernel.requirement_lookups == 0);
+}
+
+TEST_CASE("a failed load on a kernel that lacks a requirement is exit code 8 naming it", "[session][startup]")
+{
+	SessionRig rig;
+	rig.kernel.release = "6.6.0-lts";
+	rig.kernel.every_requirement_present = false;
+	const RunnerError error = run_error(rig, "test_failing", "fail_in = \"load\"\nstatus = \"verifier\"\n");
+	CHECK(error.code() == ExitCode::kernel_feature_missing);
+	CHECK(std::string(error.what()) == "kernel 6.6.0-lts lacks a feature that plugin 'test_failing' needs");
+	CHECK_THAT(error.details(), ContainsSubstring("type sched_ext_ops (sched_ext), in Linux 6.12 and newer"));
+	CHECK(rig.kernel.requirement_lookups == 1);
+	CHECK(rig.kernel.btf_releases == 1);
+}
+
+TEST_CASE("a failed load on a kernel with every requirement keeps the load's own diagnosis", "[session][startup]")
+{
+	SessionRig rig;
+	const RunnerError error =
+		run_error(rig, "test_failing", "fail_in = \"load\"\nstatus = \"verifier\"\nlibbpf_output = \"verifier_log\"\n");
+	CHECK(error.code() == ExitCode::verifier_rejected);
+	CHECK(rig.kernel.requirement_lookups == 1);
+}
+
 TEST_CASE("a kfunc mismatch during load is exit code 8 whatever status the plugin gave", "[session]")
 {
 	const RunnerError error =

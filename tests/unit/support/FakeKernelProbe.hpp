@@ -21,6 +21,9 @@ public:
 	std::string enable_sequence = "0";
 	bool every_requirement_present = true;
 	std::set<std::string> present; // describe(requirement) strings, when not every one is
+	// What the real probe would cost: each has() parses (or reuses) the kernel's BTF.
+	mutable int requirement_lookups = 0;
+	mutable int btf_releases = 0;
 
 	bool is_root() const override { return root; }
 	bool has_sched_ext() const override { return sched_ext; }
@@ -30,8 +33,12 @@ public:
 	std::string kernel_release() const override { return release; }
 	bool has(const scxr_requirement &requirement) const override
 	{
+		++requirement_lookups;
 		return every_requirement_present || present.count(describe(requirement)) > 0;
 	}
+
+protected:
+	void forget_kernel_btf() const override { ++btf_releases; }
 };
 
 } // namespace scxr::test

@@ -39,7 +39,7 @@ SessionRig::Outcome SessionRig::run(const std::filesystem::path &profile, const 
 				    int pending_signal)
 {
 	const ProfileResolver resolver(PluginLoader({plugin_directory}), overrides, kernel);
-	ResolvedProfile initial = resolver.resolve(profile.string(), nullptr, true);
+	ResolvedProfile initial = resolver.resolve(profile.string(), nullptr, false);
 	LibbpfLog libbpf_log;
 	SignalFd signals({SIGINT, SIGTERM, SIGUSR1, SIGHUP});
 	std::ostringstream out;

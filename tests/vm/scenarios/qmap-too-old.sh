@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# On a kernel older than qmap needs, the runner refuses before loading anything and says what is
-# missing. Run it on Debian's 6.12 kernel (--kernel-suite bookworm-backports: built without
-# sched_ext, so the refusal is "no sched_ext") and on a 7.1 kernel (--kernel-series 7.1: sched_ext
-# without the kfunc signatures qmap is built against, so the refusal lists missing features).
+# On a kernel older than qmap needs, the runner refuses and says what is missing, before anything
+# is attached: with no sched_ext before any load, with sched_ext once libbpf's load fails (the
+# runner parses the kernel's BTF only then). Run it on Debian's 6.12 kernel (--kernel-suite
+# bookworm-backports: built without sched_ext, so the refusal is "no sched_ext") and on a 7.1
+# kernel (--kernel-series 7.1: sched_ext without the kfunc signatures qmap is built against, so
+# the refusal lists missing features).
 . /usr/share/scxtest/scenarios/qmap-lib.sh
 
 if grep -q sched_ext_ops_cid /sys/kernel/btf/vmlinux 2>/dev/null; then
