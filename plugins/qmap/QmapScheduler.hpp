@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #pragma once
 
-// The userspace half of bpf/qmap.bpf.c: options into rodata and the struct_ops table, the
+// The userspace half of plugins/qmap/qmap.bpf.c: options into rodata and the struct_ops table, the
 // kernel-specific adjustments before load, attach through the struct_ops link, exit info, and
 // stats and a live dump read straight from the arena mapping.
 

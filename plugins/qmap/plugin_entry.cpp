@@ -11,7 +11,7 @@ using namespace scxr::sdk;
 
 // What the runner probes in the kernel's BTF before load, so that a kernel without them gets a
 // "too old" message naming the feature instead of a libbpf or verifier error. Kfuncs that
-// bpf/qmap.bpf.c calls only behind bpf_ksym_exists() (scx_bpf_dsq_reenq, scx_bpf_events,
+// plugins/qmap/qmap.bpf.c calls only behind bpf_ksym_exists() (scx_bpf_dsq_reenq, scx_bpf_events,
 // scx_bpf_sub_dispatch) are not listed: qmap runs without them.
 constexpr scxr_requirement kRequirements[] = {
 	requirement::type("sched_ext_ops", "6.12", "sched_ext"),

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #pragma once
 
-// The userspace half of bpf/simple.bpf.c: options into rodata, load, attach through the
+// The userspace half of plugins/simple/simple.bpf.c: options into rodata, load, attach through the
 // struct_ops link, exit info, and the per-CPU dispatch counters read from the skeleton's
 // mapping of .bss.
 

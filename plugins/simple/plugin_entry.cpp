@@ -9,7 +9,7 @@ namespace {
 
 using namespace scxr::sdk;
 
-// What bpf/simple.bpf.c calls unconditionally. (Its vtime insert adapts to either API, and
+// What plugins/simple/simple.bpf.c calls unconditionally. (Its vtime insert adapts to either API, and
 // the exit CPU is read only where the kernel has it, so neither is listed.)
 constexpr scxr_requirement kRequirements[] = {
 	requirement::type("sched_ext_ops", "6.12", "sched_ext"),

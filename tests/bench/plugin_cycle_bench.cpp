@@ -9,11 +9,11 @@
 //   plugin-cycle-bench PATH/test_good.so [INSTANCE_CYCLES [LIBRARY_CYCLES]]
 #include "BenchTable.hpp"
 
-#include "OptionValidator.hpp"
-#include "PluginInstance.hpp"
-#include "PluginLibrary.hpp"
-#include "PluginLoader.hpp"
-#include "RunnerError.hpp"
+#include "profile/OptionValidator.hpp"
+#include "plugin/PluginInstance.hpp"
+#include "plugin/PluginLibrary.hpp"
+#include "plugin/PluginLoader.hpp"
+#include "base/RunnerError.hpp"
 
 #include <spdlog/spdlog.h>
 

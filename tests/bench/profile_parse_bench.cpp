@@ -9,10 +9,10 @@
 #include "BenchTable.hpp"
 #include "Timing.hpp"
 
-#include "OptionSchema.hpp"
-#include "OptionValidator.hpp"
-#include "ProfileError.hpp"
-#include "ProfileParser.hpp"
+#include "plugin/OptionSchema.hpp"
+#include "profile/OptionValidator.hpp"
+#include "profile/ProfileError.hpp"
+#include "profile/ProfileParser.hpp"
 
 #include "QmapOptions.hpp"
 #include "SimpleOptions.hpp"

@@ -2,7 +2,7 @@
 // What one read of qmap's arena costs the runner's process. The plugin reads stats and the live
 // dump with plain loads from the arena mapping (QmapArenaView), so the cost is CPU time and heap
 // allocations in userspace, not syscalls. A fake arena in ordinary memory stands in for the
-// mapping: struct qmap_arena from bpf/qmap.h followed by a task_ctx slab, with tasks queued on
+// mapping: struct qmap_arena from plugins/qmap/qmap.h followed by a task_ctx slab, with tasks queued on
 // the FIFOs and per-CPU contexts filled in as the BPF side would. Prints figures; asserts
 // nothing about time.
 #include "AllocationCounter.hpp"

@@ -23,9 +23,9 @@
 //     is not one line of JSON the client can read, or says ok for a bad request;
 //   - an error message that is not valid UTF-8 or echoes a long request whole;
 //   - a parsed request or reply that does not survive its own writer and reader.
-#include "ControlProtocol.hpp"
-#include "ControlRequestBuffer.hpp"
-#include "ControlServer.hpp"
+#include "control/ControlProtocol.hpp"
+#include "control/ControlRequestBuffer.hpp"
+#include "control/ControlServer.hpp"
 
 #include <spdlog/spdlog.h>
 

@@ -11,12 +11,12 @@
 //   - a broken promise, checked below: a ProfileError without diagnostics, a diagnostic without
 //     a message or in another file, an accepted profile whose settings do not match its schema.
 // A broken promise aborts, so that libFuzzer saves the input as a crash.
-#include "Duration.hpp"
-#include "OptionSchema.hpp"
-#include "OptionSettings.hpp"
-#include "OptionValidator.hpp"
-#include "ProfileError.hpp"
-#include "ProfileParser.hpp"
+#include "base/Duration.hpp"
+#include "plugin/OptionSchema.hpp"
+#include "plugin/OptionSettings.hpp"
+#include "profile/OptionValidator.hpp"
+#include "profile/ProfileError.hpp"
+#include "profile/ProfileParser.hpp"
 
 #include "QmapOptions.hpp"
 #include "SimpleOptions.hpp"

@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-EXIT_BAD_PROFILE = 2  # runner/ExitCode.hpp
+EXIT_BAD_PROFILE = 2  # runner/base/ExitCode.hpp
 
 
 class CheckFailed(Exception):

@@ -10,7 +10,7 @@
  * In BPF, `__arena` marks a pointer or global as living in address space 1;
  * clang then inserts the addr_space_cast instructions the verifier needs. In
  * userspace the arena is ordinary memory, so the shared headers (for example
- * bpf/qmap.h) compile there with `__arena` expanding to nothing.
+ * plugins/qmap/qmap.h) compile there with `__arena` expanding to nothing.
  */
 #ifndef SCX_RUNNER_ARENA_BPF_H
 #define SCX_RUNNER_ARENA_BPF_H

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #pragma once
 
-#include "KernelProbe.hpp"
+#include "kernel/KernelProbe.hpp"
 
 #include <set>
 #include <string>

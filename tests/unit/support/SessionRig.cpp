@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "SessionRig.hpp"
 
-#include "LibbpfLog.hpp"
-#include "PluginLoader.hpp"
-#include "ProfileResolver.hpp"
-#include "SignalFd.hpp"
+#include "kernel/LibbpfLog.hpp"
+#include "plugin/PluginLoader.hpp"
+#include "profile/ProfileResolver.hpp"
+#include "session/SignalFd.hpp"
 
 #include "TestPlugins.hpp"
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #pragma once
 
-#include "ExitCode.hpp"
-#include "RunnerSettings.hpp"
-#include "Session.hpp"
+#include "base/ExitCode.hpp"
+#include "profile/RunnerSettings.hpp"
+#include "session/Session.hpp"
 
 #include "FakeKernelProbe.hpp"
 #include "TemporaryDirectory.hpp"

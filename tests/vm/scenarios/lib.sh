@@ -12,7 +12,7 @@ SCXTEST_FAILURES=0
 SCXTEST_CHECKS=0
 SCXTEST_NAME=$(basename "$0" .sh)
 SCXTEST_RUNNER_COUNT=0
-# Exit codes of the runner, generated from runner/ExitCode.hpp (exit_code_ok, exit_code_busy, ...).
+# Exit codes of the runner, generated from runner/base/ExitCode.hpp (exit_code_ok, exit_code_busy, ...).
 [ ! -f /etc/scxtest/exit-codes.sh ] || . /etc/scxtest/exit-codes.sh
 
 info() { echo "INFO: $*"; }
@@ -173,14 +173,14 @@ show_output() {
     echo "----"
 }
 
-# exit_code NAME: the runner's exit code called NAME in runner/ExitCode.hpp; empty if unknown.
+# exit_code NAME: the runner's exit code called NAME in runner/base/ExitCode.hpp; empty if unknown.
 exit_code() { eval "echo \"\${exit_code_$1:-}\""; }
 
 # expect_exit_code NAME ACTUAL: passes when ACTUAL is the runner's exit code NAME.
 expect_exit_code() {
     _expected=$(exit_code "$1")
     if [ -z "$_expected" ]; then
-        fail "runner exit code is '$1' (runner/ExitCode.hpp defines no '$1'; known:" \
+        fail "runner exit code is '$1' (runner/base/ExitCode.hpp defines no '$1'; known:" \
             "$(sed -n 's/^exit_code_//p' /etc/scxtest/exit-codes.sh | tr '\n' ' '))"
     elif [ "$2" -eq "$_expected" ]; then
         pass "runner exit code is '$1' ($2)"

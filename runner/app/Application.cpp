@@ -1,0 +1,478 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "app/Application.hpp"
+
+#include "control/ControlClient.hpp"
+#include "output/ErrorPrinter.hpp"
+#include "output/JsonWriter.hpp"
+#include "kernel/KernelProbe.hpp"
+#include "kernel/LibbpfLog.hpp"
+#include "base/Logging.hpp"
+#include "profile/OptionValidator.hpp"
+#include "plugin/PluginLoader.hpp"
+#include "profile/ProfileError.hpp"
+#include "profile/ProfileParser.hpp"
+#include "profile/ProfileResolver.hpp"
+#include "base/RunnerError.hpp"
+#include "session/Session.hpp"
+#include "session/SignalFd.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+namespace scxr {
+
+namespace {
+
+std::string_view requirement_kind_name(scxr_requirement_kind kind)
+{
+	switch (kind) {
+	case SCXR_REQ_KFUNC: return "kfunc";
+	case SCXR_REQ_TYPE: return "type";
+	case SCXR_REQ_MEMBER: return "member";
+	case SCXR_REQ_ENUM_VALUE: return "enum_value";
+	}
+	return "unknown";
+}
+
+// An option's value as JSON: durations as the strings a profile uses ("20ms"), unset
+// strings as null, everything else as its JSON type.
+void write_option_value(JsonWriter &writer, const scxr_option_desc &option, const scxr_option_value &value)
+{
+	switch (option.type) {
+	case SCXR_OPT_BOOL: writer.value(value.b); break;
+	case SCXR_OPT_INT: writer.value(value.i); break;
+	case SCXR_OPT_UINT: writer.value(value.u); break;
+	case SCXR_OPT_FLOAT: writer.value(value.f); break;
+	case SCXR_OPT_DURATION: writer.value(Duration::from_nanoseconds(value.u).to_string()); break;
+	case SCXR_OPT_STRING:
+	case SCXR_OPT_ENUM:
+	case SCXR_OPT_PATH:
+		if (value.s)
+			writer.value(value.s);
+		else
+			writer.null();
+		break;
+	}
+}
+
+void write_plugin_json(JsonWriter &writer, const PluginLibrary &plugin)
+{
+	const scxr_plugin_entry &entry = plugin.entry();
+	writer.begin_object();
+	writer.key("id").value(plugin.id());
+	writer.key("version").value(plugin.version());
+	writer.key("description").value(plugin.description());
+	writer.key("path").value(plugin.path().string());
+	writer.key("abi").value(fmt::format("{}.{}", entry.abi_major, entry.abi_minor));
+	writer.key("options").begin_array();
+	for (const scxr_option_desc &option : plugin.schema().options()) {
+		writer.begin_object();
+		writer.key("name").value(option.name);
+		writer.key("type").value(OptionSchema::type_name(option.type));
+		writer.key("default");
+		write_option_value(writer, option, option.default_value);
+		if (option.has_min) {
+			writer.key("min");
+			write_option_value(writer, option, option.min);
+		}
+		if (option.has_max) {
+			writer.key("max");
+			write_option_value(writer, option, option.max);
+		}
+		if (option.unit && *option.unit)
+			writer.key("unit").value(option.unit);
+		writer.key("help").value(option.help ? option.help : "");
+		if (option.type == SCXR_OPT_ENUM) {
+			writer.key("values").begin_array();
+			for (const std::string &value : OptionSchema::enum_values(option))
+				writer.value(value);
+			writer.end_array();
+		}
+		writer.end_object();
+	}
+	writer.end_array();
+	writer.key("requirements").begin_array();
+	for (const scxr_requirement &requirement : plugin.requirements()) {
+		writer.begin_object();
+		writer.key("kind").value(requirement_kind_name(requirement.kind));
+		writer.key("name").value(requirement.name);
+		if (requirement.member)
+			writer.key("member").value(requirement.member);
+		writer.key("since").value(requirement.since ? requirement.since : "");
+		writer.key("feature").value(requirement.feature ? requirement.feature : "");
+		writer.end_object();
+	}
+	writer.end_array();
+	writer.end_object();
+}
+
+void write_plugin_text(std::ostream &out, const PluginLibrary &plugin)
+{
+	out << fmt::format("{} {}: {}\n", plugin.id(), plugin.version(), plugin.description());
+	out << fmt::format("  file: {}\n", plugin.path().string());
+	const OptionSchema schema = plugin.schema();
+	if (schema.options().empty())
+		out << "  options: none\n";
+	else
+		out << "  options:\n";
+	for (const scxr_option_desc &option : schema.options()) {
+		std::string facts = fmt::format("{}, default {}", OptionSchema::type_name(option.type),
+						OptionSchema::format_value(option, option.default_value));
+		if (auto range = OptionSchema::format_range(option))
+			facts += ", range " + *range;
+		if (option.unit && *option.unit && option.type != SCXR_OPT_DURATION)
+			facts += fmt::format(", unit {}", option.unit);
+		if (option.type == SCXR_OPT_ENUM) {
+			std::string values;
+			for (const std::string &value : OptionSchema::enum_values(option))
+				values += (values.empty() ? "" : "|") + value;
+			facts += ", one of " + values;
+		}
+		out << fmt::format("    {} ({}): {}\n", option.name, facts, option.help ? option.help : "");
+	}
+	for (const scxr_requirement &requirement : plugin.requirements())
+		out << fmt::format("  needs: {}{}{}\n", KernelProbe::describe(requirement),
+				   requirement.feature ? fmt::format(" ({})", requirement.feature) : "",
+				   requirement.since ? fmt::format(", Linux {}+", requirement.since) : "");
+}
+
+} // namespace
+
+Application::Application(const KernelProbe &kernel, std::ostream &out, std::ostream &err,
+			 std::string installed_plugin_directory, const char *plugin_path_variable)
+	: kernel_(kernel), out_(out), err_(err), installed_plugin_directory_(std::move(installed_plugin_directory)),
+	  plugin_path_variable_(plugin_path_variable ? plugin_path_variable : ""),
+	  has_plugin_path_variable_(plugin_path_variable != nullptr)
+{
+}
+
+int Application::main(const std::vector<std::string> &arguments)
+{
+	try {
+		const CliOptions options = Cli::parse(arguments);
+		Logging::set_level(options.log_level);
+		return to_int(dispatch(options));
+	} catch (const RunnerError &error) {
+		ErrorPrinter::print(error, err_);
+		return to_int(error.code());
+	} catch (const std::exception &error) {
+		spdlog::error("internal error: {}", error.what());
+		return to_int(ExitCode::internal);
+	} catch (...) {
+		spdlog::error("internal error: unknown exception");
+		return to_int(ExitCode::internal);
+	}
+}
+
+ExitCode Application::dispatch(const CliOptions &options)
+{
+	switch (options.command) {
+	case CliOptions::Command::help: out_ << Cli::usage(); return ExitCode::ok;
+	case CliOptions::Command::version: out_ << Cli::version(); return ExitCode::ok;
+	case CliOptions::Command::run: return run(options);
+	case CliOptions::Command::check: return check(options);
+	case CliOptions::Command::plugins: return list_plugins(options);
+	case CliOptions::Command::status: return status(options);
+	case CliOptions::Command::switch_profile: return switch_profile(options);
+	}
+	return ExitCode::internal;
+}
+
+PluginLoader Application::plugin_loader(const CliOptions &options) const
+{
+	return PluginLoader(PluginLoader::search_path(options.plugin_directories,
+						      has_plugin_path_variable_ ? plugin_path_variable_.c_str() : nullptr,
+						      installed_plugin_directory_));
+}
+
+ExitCode Application::check(const CliOptions &options)
+{
+	const ProfileResolver resolver(plugin_loader(options), options.runner_overrides, kernel_);
+	const ResolvedProfile resolved = resolver.resolve(options.profile_path, nullptr, false);
+	check_fallback(resolver, resolved);
+	const Profile &profile = resolved.profile;
+	const auto &plugin = resolved.plugin;
+	const OptionSettings &settings = resolved.options;
+	const RunnerSettings &runner = resolved.runner;
+
+	out_ << fmt::format("{}: ok\n", profile.path);
+	out_ << fmt::format("  plugin: {} {} ({})\n", plugin->id(), plugin->version(), plugin->path().string());
+	for (const OptionSettings::Setting &setting : settings.settings()) {
+		const scxr_option_desc &option = *plugin->schema().find(setting.name);
+		scxr_option_value value = setting.value;
+		if (OptionSchema::is_text_type(setting.type))
+			value.s = setting.text ? setting.text->c_str() : nullptr;
+		out_ << fmt::format("  {} = {}{}\n", setting.name, OptionSchema::format_value(option, value),
+				    setting.from_profile ? "" : " (default)");
+	}
+	const Duration interval = runner.effective_stats_interval();
+	out_ << fmt::format("  stats: {}\n", interval.is_zero() ? std::string("off")
+								 : fmt::format("every {} as {}", interval.to_string(),
+									       stats_format_name(runner.effective_stats_format())));
+	const RestartSettings restart = resolved.restart_settings();
+	if (!profile.restart)
+		out_ << "  restart: only when the kernel asks (no [restart] table); error exits end the run\n";
+	else if (!restart.enabled)
+		out_ << "  restart: off ([restart] enabled = false)\n";
+	else
+		out_ << fmt::format("  restart: after {} doubling up to {}, at most {} within {}\n",
+				    restart.initial_delay.to_string(), restart.max_delay.to_string(), restart.max_restarts,
+				    restart.window.to_string());
+	if (restart.fallback)
+		out_ << fmt::format("  fallback: {}\n", restart.fallback->string());
+	return ExitCode::ok;
+}
+
+void Application::check_fallback(const ProfileResolver &resolver, const ResolvedProfile &resolved) const
+{
+	const std::optional<std::filesystem::path> &fallback = resolved.restart_settings().fallback;
+	if (!fallback)
+		return;
+	// A fallback that does not work would only be found out when it is needed most.
+	try {
+		resolver.resolve(fallback->string(), nullptr, false);
+	} catch (const RunnerError &error) {
+		spdlog::error("{}: the [restart] fallback profile {} is not usable:", resolved.profile.path,
+			      fallback->string());
+		throw;
+	}
+}
+
+ExitCode Application::list_plugins(const CliOptions &options)
+{
+	const PluginLoader loader = plugin_loader(options);
+	const PluginLoader::Listing listing = loader.list();
+	if (options.json) {
+		JsonWriter writer;
+		writer.begin_object();
+		writer.key("runner_abi").value(fmt::format("{}.{}", SCXR_ABI_MAJOR, SCXR_ABI_MINOR));
+		writer.key("search_path").begin_array();
+		for (const auto &directory : loader.directories())
+			writer.value(directory.string());
+		writer.end_array();
+		writer.key("plugins").begin_array();
+		for (const auto &plugin : listing.plugins)
+			write_plugin_json(writer, *plugin);
+		writer.end_array();
+		writer.key("problems").begin_array();
+		for (const PluginLoader::Problem &problem : listing.problems) {
+			writer.begin_object();
+			writer.key("path").value(problem.path.string());
+			writer.key("exit_code").value(static_cast<int64_t>(to_int(problem.code)));
+			writer.key("message").value(problem.message);
+			writer.end_object();
+		}
+		writer.end_array();
+		writer.end_object();
+		out_ << writer.str() << '\n';
+		return ExitCode::ok;
+	}
+	for (const auto &plugin : listing.plugins)
+		write_plugin_text(out_, *plugin);
+	for (const PluginLoader::Problem &problem : listing.problems)
+		spdlog::warn("skipping {}: {}", problem.path.string(), problem.message);
+	if (listing.plugins.empty()) {
+		std::string searched;
+		for (const auto &directory : loader.directories())
+			searched += (searched.empty() ? "" : ", ") + directory.string();
+		out_ << fmt::format("no plugins found (searched: {})\n", searched);
+	}
+	return ExitCode::ok;
+}
+
+ExitCode Application::run(const CliOptions &options)
+{
+	const ProfileResolver resolver(plugin_loader(options), options.runner_overrides, kernel_);
+	// What the user can fix in the profile is reported before what the machine lacks.
+	ResolvedProfile initial = resolver.resolve(options.profile_path, nullptr, false);
+	check_fallback(resolver, initial);
+
+	// Cheap checks only (uid, sysfs). The plugin's requirements are looked up in the kernel's
+	// BTF only if the load fails (Session::verify_work): on the happy path libbpf's own parse
+	// in the load is the only one.
+	kernel_.check_can_run();
+	kernel_.check_not_busy();
+
+	SessionSettings session_settings;
+	session_settings.run_for = options.run_for;
+	session_settings.full_verifier_log = options.verbose;
+	session_settings.swap_mode = options.swap_mode;
+	session_settings.watch = options.watch;
+	session_settings.control_socket = options.control_socket;
+
+	LibbpfLog libbpf_log;
+	SignalFd signals({SIGINT, SIGTERM, SIGUSR1, SIGHUP});
+	Session session(resolver, std::move(initial), session_settings, kernel_, libbpf_log, signals, out_, err_);
+	const ExitCode code = session.run();
+	if (session.verify_still_running()) {
+		// Stopped while a new scheduler verified: the old one is detached and destroyed, the
+		// new one never attached. libbpf cannot interrupt the load, and the session's
+		// destructor would wait for it; ending the process ends the load in the kernel.
+		out_.flush();
+		err_.flush();
+		spdlog::default_logger()->flush();
+		std::fflush(nullptr);
+		std::_Exit(static_cast<int>(code));
+	}
+	return code;
+}
+
+namespace {
+
+void write_reply_fields(JsonWriter &writer, const ControlReply &reply)
+{
+	for (const auto &[name, value] : reply.fields()) {
+		writer.key(name);
+		if (const auto *text = std::get_if<std::string>(&value))
+			writer.value(*text);
+		else if (const auto *number = std::get_if<int64_t>(&value))
+			writer.value(*number);
+		else if (const auto *flag = std::get_if<bool>(&value))
+			writer.value(*flag);
+		else if (const auto *object = std::get_if<ControlReply::Object>(&value)) {
+			writer.begin_object();
+			for (const auto &[key, text] : *object)
+				writer.key(key).value(text);
+			writer.end_object();
+		}
+	}
+}
+
+std::string reply_text(const ControlReply &reply, std::string_view name)
+{
+	if (const std::string *text = reply.find_string(name))
+		return *text;
+	if (const int64_t *number = reply.find_integer(name))
+		return std::to_string(*number);
+	return "?";
+}
+
+// "1h 2m 3s", "42s".
+std::string uptime_text(int64_t seconds)
+{
+	std::string text;
+	if (seconds >= 3600)
+		text += fmt::format("{}h ", seconds / 3600);
+	if (seconds >= 60)
+		text += fmt::format("{}m ", seconds % 3600 / 60);
+	return text + fmt::format("{}s", seconds % 60);
+}
+
+void write_runner_text(std::ostream &out, const ControlReply &reply)
+{
+	out << fmt::format("runner: pid {}, {}\n", reply_text(reply, "pid"), reply_text(reply, "state"));
+	out << fmt::format("  profile: {}\n", reply_text(reply, "profile"));
+	out << fmt::format("  plugin: {} {} ({})\n", reply_text(reply, "plugin"), reply_text(reply, "version"),
+			   reply_text(reply, "plugin_file"));
+	if (const ControlReply::Object *options = reply.find_object("options")) {
+		std::string text;
+		for (const auto &[name, value] : *options)
+			text += fmt::format("{}{} = {}", text.empty() ? "" : ", ", name, value);
+		out << "  options: " << (text.empty() ? "none" : text) << '\n';
+	}
+	const int64_t *uptime = reply.find_integer("uptime_seconds");
+	const int64_t *attached = reply.find_integer("attached_seconds");
+	out << fmt::format("  uptime: {}{}\n", uptime ? uptime_text(*uptime) : "?",
+			   attached ? fmt::format(", this scheduler attached for {}", uptime_text(*attached)) : "");
+	out << fmt::format("  swaps: {} ({} failed, {} mode){}\n", reply_text(reply, "swaps"),
+			   reply_text(reply, "failed_swaps"), reply_text(reply, "swap_mode"),
+			   reply.find_string("last_gap") ? ", last gap " + *reply.find_string("last_gap") : "");
+	out << fmt::format("  restarts: {}\n", reply_text(reply, "restarts"));
+	if (const std::string *swap = reply.find_string("swap"))
+		out << fmt::format("  swap: {}\n", *swap);
+}
+
+} // namespace
+
+ExitCode Application::status(const CliOptions &options)
+{
+	const bool sched_ext = kernel_.has_sched_ext();
+	const std::string state = sched_ext ? kernel_.sched_ext_state() : "";
+	const std::string ops = sched_ext ? kernel_.attached_scheduler() : "";
+	const std::string enable_seq = sched_ext ? kernel_.enable_seq() : "";
+
+	std::optional<ControlReply> runner;
+	std::string runner_problem;
+	try {
+		runner = ControlClient(options.control_socket).request(ControlRequest{ControlRequest::Command::status, {}});
+	} catch (const RunnerError &error) {
+		runner_problem = error.what();
+	}
+	if (runner && !runner->ok()) {
+		runner_problem = "the runner refused: " + runner->error();
+		runner.reset();
+	}
+
+	if (options.json) {
+		JsonWriter writer;
+		writer.begin_object();
+		writer.key("kernel").begin_object();
+		writer.key("sched_ext").value(sched_ext);
+		writer.key("state");
+		sched_ext ? writer.value(state) : writer.null();
+		writer.key("ops");
+		ops.empty() ? writer.null() : writer.value(ops);
+		writer.key("enable_seq");
+		int64_t sequence = 0;
+		const auto [end, parse_error] =
+			std::from_chars(enable_seq.data(), enable_seq.data() + enable_seq.size(), sequence);
+		if (!enable_seq.empty() && parse_error == std::errc() && end == enable_seq.data() + enable_seq.size())
+			writer.value(sequence);
+		else
+			writer.null();
+		writer.end_object();
+		writer.key("runner");
+		if (runner) {
+			writer.begin_object();
+			write_reply_fields(writer, *runner);
+			writer.end_object();
+		} else {
+			writer.null();
+			writer.key("runner_problem").value(runner_problem);
+		}
+		writer.end_object();
+		out_ << writer.str() << '\n';
+		return ExitCode::ok;
+	}
+
+	if (!sched_ext)
+		out_ << "kernel: no sched_ext (no /sys/kernel/sched_ext)\n";
+	else
+		out_ << fmt::format("kernel: sched_ext {}, root/ops {}, enable_seq {}\n", state.empty() ? "?" : state,
+				    ops.empty() ? "(none)" : ops, enable_seq.empty() ? "?" : enable_seq);
+	if (runner)
+		write_runner_text(out_, *runner);
+	else
+		out_ << "runner: " << runner_problem << '\n';
+	return ExitCode::ok;
+}
+
+ExitCode Application::switch_profile(const CliOptions &options)
+{
+	// The runner resolves the path in its own working directory: send it an absolute one.
+	std::error_code error;
+	const std::filesystem::path profile = std::filesystem::absolute(options.profile_path, error);
+	if (error)
+		throw RunnerError(ExitCode::usage, fmt::format("cannot make {} absolute: {}", options.profile_path,
+							       error.message()));
+	ControlRequest request{ControlRequest::Command::switch_profile, profile.lexically_normal().string()};
+	const ControlReply reply = ControlClient(options.control_socket, ControlClient::kSwitchTimeout).request(request);
+	if (options.json) {
+		out_ << reply.to_line();
+		return reply.ok() ? ExitCode::ok : ExitCode::control_failed;
+	}
+	if (!reply.ok()) {
+		spdlog::error("switch to {} failed: {}", request.profile_path, reply.error());
+		return ExitCode::control_failed;
+	}
+	out_ << fmt::format("switch: {}\n", reply_text(reply, "message"));
+	return ExitCode::ok;
+}
+
+} // namespace scxr

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#pragma once
+
+#include "app/Cli.hpp"
+#include "base/ExitCode.hpp"
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace scxr {
+
+class KernelProbe;
+class PluginLoader;
+class ProfileResolver;
+class RunnerError;
+struct ResolvedProfile;
+
+// The commands behind the command line: run a profile, check it, list plugins, ask a running
+// runner for its status or to switch profiles. main() builds
+// one with the real kernel probe and the process's streams; tests build one with a fake probe
+// and string streams.
+class Application {
+public:
+	// installed_plugin_directory: the last entry of the search path. plugin_path_variable:
+	// the value of SCX_RUNNER_PLUGIN_PATH, or nullptr.
+	Application(const KernelProbe &kernel, std::ostream &out, std::ostream &err, std::string installed_plugin_directory,
+		    const char *plugin_path_variable);
+
+	// Never throws: failures are printed and become the exit code.
+	int main(const std::vector<std::string> &arguments);
+
+private:
+	ExitCode dispatch(const CliOptions &options);
+	ExitCode run(const CliOptions &options);
+	ExitCode check(const CliOptions &options);
+	ExitCode list_plugins(const CliOptions &options);
+	ExitCode status(const CliOptions &options);
+	ExitCode switch_profile(const CliOptions &options);
+	// Resolves the profile's [restart] fallback, if any: throws what is wrong with it.
+	void check_fallback(const ProfileResolver &resolver, const ResolvedProfile &resolved) const;
+	// The search path: --plugin-dir, SCX_RUNNER_PLUGIN_PATH, the installed directory.
+	PluginLoader plugin_loader(const CliOptions &options) const;
+
+	const KernelProbe &kernel_;
+	std::ostream &out_;
+	std::ostream &err_;
+	std::string installed_plugin_directory_;
+	std::string plugin_path_variable_;
+	bool has_plugin_path_variable_;
+};
+
+} // namespace scxr

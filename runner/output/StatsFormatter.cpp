@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "output/StatsFormatter.hpp"
+
+#include "output/JsonWriter.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <ctime>
+
+namespace scxr {
+
+std::string StatsFormatter::format(std::chrono::system_clock::time_point when, const std::string &plugin_id,
+				   const std::vector<StatSample> &samples) const
+{
+	return format_ == StatsFormat::json ? json(when, plugin_id, samples) : text(plugin_id, samples);
+}
+
+std::string StatsFormatter::format_number(double value)
+{
+	if (!std::isfinite(value))
+		return fmt::format("{}", value);
+	if (std::trunc(value) == value && std::fabs(value) < 9.007199254740992e15)
+		return fmt::format("{}", static_cast<int64_t>(value));
+	return fmt::format("{}", value);
+}
+
+std::string StatsFormatter::text(const std::string &plugin_id, const std::vector<StatSample> &samples)
+{
+	std::string line = plugin_id + ":";
+	for (const StatSample &sample : samples)
+		line += fmt::format(" {}={}", sample.name, format_number(sample.value));
+	return line;
+}
+
+std::string StatsFormatter::json(std::chrono::system_clock::time_point when, const std::string &plugin_id,
+				 const std::vector<StatSample> &samples)
+{
+	JsonWriter writer;
+	writer.begin_object();
+	writer.key("timestamp").value(iso8601(when));
+	writer.key("plugin").value(plugin_id);
+	writer.key("stats").begin_object();
+	for (const StatSample &sample : samples)
+		writer.key(sample.name).value(sample.value);
+	writer.end_object();
+	writer.end_object();
+	return writer.str();
+}
+
+std::string StatsFormatter::iso8601(std::chrono::system_clock::time_point when)
+{
+	const auto since_epoch = when.time_since_epoch();
+	const auto seconds = std::chrono::floor<std::chrono::seconds>(since_epoch);
+	const auto milliseconds = std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch - seconds).count();
+	const std::time_t time = static_cast<std::time_t>(seconds.count());
+	std::tm utc{};
+	gmtime_r(&time, &utc);
+	return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
+			   utc.tm_hour, utc.tm_min, utc.tm_sec, milliseconds);
+}
+
+} // namespace scxr

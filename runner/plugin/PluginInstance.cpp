@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "plugin/PluginInstance.hpp"
+
+#include "base/RunnerError.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+namespace scxr {
+
+namespace {
+
+const char *status_name(scxr_status status)
+{
+	switch (status) {
+	case SCXR_OK: return "ok";
+	case SCXR_ERR_INVALID_ARGUMENT: return "invalid argument";
+	case SCXR_ERR_STATE: return "wrong state";
+	case SCXR_ERR_KERNEL_UNSUPPORTED: return "kernel unsupported";
+	case SCXR_ERR_VERIFIER: return "verifier rejected";
+	case SCXR_ERR_ATTACH: return "attach refused";
+	case SCXR_ERR_BUSY: return "busy";
+	case SCXR_ERR_PERMISSION: return "permission denied";
+	case SCXR_ERR_NO_MEMORY: return "out of memory";
+	case SCXR_ERR_INTERNAL: return "internal error";
+	}
+	return "unknown status";
+}
+
+// A plugin built with the SDK never throws across the ABI; one written by hand might. That is
+// undefined in C, but where the compiler lets it through we turn it into an internal error
+// instead of letting it unwind through the runner.
+template <typename Call>
+scxr_status call_plugin(const std::string &id, const char *what, Call &&call)
+{
+	try {
+		return call();
+	} catch (...) {
+		spdlog::error("[{}] threw a C++ exception out of {}() (a plugin bug)", id, what);
+		return SCXR_ERR_INTERNAL;
+	}
+}
+
+} // namespace
+
+ExitCode PluginInstance::exit_code_for(scxr_status status, const std::string &call)
+{
+	switch (status) {
+	case SCXR_OK: return ExitCode::ok;
+	case SCXR_ERR_INVALID_ARGUMENT: return call == "configure" ? ExitCode::bad_profile : ExitCode::internal;
+	case SCXR_ERR_KERNEL_UNSUPPORTED: return ExitCode::kernel_feature_missing;
+	case SCXR_ERR_VERIFIER: return ExitCode::verifier_rejected;
+	case SCXR_ERR_ATTACH: return ExitCode::attach_refused;
+	case SCXR_ERR_BUSY: return ExitCode::scheduler_busy;
+	case SCXR_ERR_PERMISSION: return ExitCode::permission;
+	case SCXR_ERR_STATE:
+	case SCXR_ERR_NO_MEMORY:
+	case SCXR_ERR_INTERNAL: return ExitCode::internal;
+	}
+	return ExitCode::internal;
+}
+
+PluginInstance::PluginInstance(std::shared_ptr<const PluginLibrary> library)
+	: library_(std::move(library)), id_(library_->id())
+{
+	scxr_host host{};
+	host.struct_size = sizeof(host);
+	host.abi_major = SCXR_ABI_MAJOR;
+	host.abi_minor = SCXR_ABI_MINOR;
+	host.log = &PluginInstance::log_from_plugin;
+	host.log_context = this;
+	const scxr_plugin_entry &entry = library_->entry();
+	const scxr_status status = call_plugin(id_, "create", [&] { return entry.create(&host, &handle_); });
+	if (status != SCXR_OK || !handle_) {
+		handle_ = nullptr;
+		throw RunnerError(status == SCXR_OK ? ExitCode::internal : exit_code_for(status, "create"),
+				  fmt::format("plugin '{}' could not create a scheduler instance: {}", id_,
+					      status == SCXR_OK ? "it returned no instance" : status_name(status)));
+	}
+	spdlog::debug("[{}] instance created", id_);
+}
+
+PluginInstance::~PluginInstance()
+{
+	if (!handle_)
+		return;
+	// destroy() detaches an attached scheduler itself; detaching here first keeps the order
+	// visible in the log and never depends on the plugin getting that right.
+	detach();
+	call_plugin(id_, "destroy", [&] {
+		library_->entry().destroy(handle_);
+		return SCXR_OK;
+	});
+	spdlog::debug("[{}] instance destroyed", id_);
+}
+
+std::string PluginInstance::last_error() const
+{
+	try {
+		const char *text = library_->entry().last_error(handle_);
+		return text ? text : "";
+	} catch (...) {
+		return "";
+	}
+}
+
+void PluginInstance::check(scxr_status status, const std::string &call) const
+{
+	if (status == SCXR_OK)
+		return;
+	std::string message = last_error();
+	if (message.empty())
+		message = status_name(status);
+	throw RunnerError(exit_code_for(status, call), fmt::format("plugin '{}': {} failed: {}", id_, call, message));
+}
+
+void PluginInstance::configure(const OptionSettings &settings)
+{
+	const std::vector<scxr_option_setting> abi = settings.to_abi();
+	check(call_plugin(id_, "configure",
+			  [&] { return library_->entry().configure(handle_, abi.data(), abi.size()); }),
+	      "configure");
+}
+
+void PluginInstance::load()
+{
+	check(call_plugin(id_, "load", [&] { return library_->entry().load(handle_); }), "load");
+}
+
+void PluginInstance::attach()
+{
+	check(call_plugin(id_, "attach", [&] { return library_->entry().attach(handle_); }), "attach");
+	attached_ = true;
+}
+
+void PluginInstance::detach()
+{
+	if (!attached_)
+		return;
+	// Whatever detach() reports, the instance is no longer usable as attached; destroy()
+	// tears down what is left.
+	attached_ = false;
+	const scxr_status status = call_plugin(id_, "detach", [&] { return library_->entry().detach(handle_); });
+	if (status != SCXR_OK)
+		spdlog::warn("[{}] detach failed: {}", id_, last_error());
+	else
+		spdlog::debug("[{}] detached", id_);
+}
+
+std::optional<SchedulerExit> PluginInstance::poll()
+{
+	scxr_exit_report report{};
+	report.struct_size = sizeof(report);
+	check(call_plugin(id_, "poll", [&] { return library_->entry().poll(handle_, &report); }), "poll");
+	if (!report.exited)
+		return std::nullopt;
+	SchedulerExit exit;
+	exit.kind = report.kind;
+	exit.exit_code = report.exit_code;
+	exit.reason = report.reason ? report.reason : "";
+	exit.message = report.message ? report.message : "";
+	exit.dump = report.dump ? report.dump : "";
+	return exit;
+}
+
+std::vector<StatSample> PluginInstance::stats()
+{
+	const scxr_stat *rows = nullptr;
+	size_t count = 0;
+	check(call_plugin(id_, "stats", [&] { return library_->entry().stats(handle_, &rows, &count); }), "stats");
+	std::vector<StatSample> samples;
+	if (!rows)
+		return samples;
+	samples.reserve(count);
+	for (size_t index = 0; index < count; ++index) {
+		const scxr_stat &row = rows[index];
+		samples.push_back(StatSample{row.name ? row.name : "", row.kind, row.value, row.unit ? row.unit : "",
+					     row.help ? row.help : ""});
+	}
+	return samples;
+}
+
+std::string PluginInstance::dump()
+{
+	std::string text;
+	const scxr_write_fn append = [](void *context, const char *piece, size_t length) {
+		if (piece)
+			static_cast<std::string *>(context)->append(piece, length);
+	};
+	check(call_plugin(id_, "dump", [&] { return library_->entry().dump(handle_, append, &text); }), "dump");
+	return text;
+}
+
+void PluginInstance::log_from_plugin(void *context, scxr_log_level level, const char *message) noexcept
+{
+	try {
+		const auto *instance = static_cast<const PluginInstance *>(context);
+		spdlog::level::level_enum spd_level = spdlog::level::info;
+		switch (level) {
+		case SCXR_LOG_DEBUG: spd_level = spdlog::level::debug; break;
+		case SCXR_LOG_INFO: spd_level = spdlog::level::info; break;
+		case SCXR_LOG_WARN: spd_level = spdlog::level::warn; break;
+		case SCXR_LOG_ERROR: spd_level = spdlog::level::err; break;
+		}
+		spdlog::log(spd_level, "[{}] {}", instance ? instance->id_ : std::string("plugin"), message ? message : "");
+	} catch (...) {
+		// Logging must never take the plugin (or the runner) down.
+	}
+}
+
+} // namespace scxr

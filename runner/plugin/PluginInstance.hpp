@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#pragma once
+
+#include "base/ExitCode.hpp"
+#include "plugin/OptionSettings.hpp"
+#include "plugin/PluginLibrary.hpp"
+#include "plugin/SchedulerExit.hpp"
+#include "plugin/StatSample.hpp"
+
+#include <scx_runner/plugin_abi.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace scxr {
+
+// Owns one scxr_instance of a plugin: created in the constructor, destroyed (detaching first
+// if needed) in the destructor, and holding the PluginLibrary so the file stays loaded until
+// then. Failed calls throw RunnerError with the plugin's last_error() and the exit code its
+// status maps to. Not movable: the plugin's log callback points at this object.
+class PluginInstance {
+public:
+	explicit PluginInstance(std::shared_ptr<const PluginLibrary> library);
+	~PluginInstance();
+	PluginInstance(const PluginInstance &) = delete;
+	PluginInstance &operator=(const PluginInstance &) = delete;
+
+	void configure(const OptionSettings &settings);
+	void load();
+	void attach();
+	// Disables the scheduler. Safe to call when not attached (does nothing).
+	void detach();
+	// nullopt while the scheduler runs.
+	std::optional<SchedulerExit> poll();
+	std::vector<StatSample> stats();
+	std::string dump();
+
+	bool attached() const { return attached_; }
+	const PluginLibrary &library() const { return *library_; }
+	const std::string &id() const { return id_; }
+
+	// The exit code a failure with this status stands for, when it happens in call
+	// ("configure", "load", ...).
+	static ExitCode exit_code_for(scxr_status status, const std::string &call);
+
+private:
+	std::string last_error() const;
+	// Throws when status is not SCXR_OK.
+	void check(scxr_status status, const std::string &call) const;
+	static void log_from_plugin(void *context, scxr_log_level level, const char *message) noexcept;
+
+	std::shared_ptr<const PluginLibrary> library_;
+	std::string id_;
+	scxr_instance *handle_ = nullptr;
+	bool attached_ = false;
+};
+
+} // namespace scxr

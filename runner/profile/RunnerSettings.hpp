@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#pragma once
+
+#include "base/Duration.hpp"
+#include "profile/StatsFormat.hpp"
+
+#include <optional>
+
+namespace scxr {
+
+// The profile's [runner] table, and the same knobs from the command line. Unset fields fall
+// back to the next source: command line, then profile, then the defaults below. Restart and
+// fallback settings of later versions join this struct.
+struct RunnerSettings {
+	static constexpr Duration kDefaultStatsInterval = Duration::from_nanoseconds(1'000'000'000);
+	// A zero interval turns stats off; other values must be at least this long, so that
+	// stats cannot turn into a busy loop.
+	static constexpr Duration kMinimumStatsInterval = Duration::from_nanoseconds(10'000'000);
+
+	std::optional<Duration> stats_interval;
+	std::optional<StatsFormat> stats_format;
+
+	// These settings with every field that overrides sets replacing ours.
+	RunnerSettings overridden_by(const RunnerSettings &overrides) const
+	{
+		RunnerSettings result = *this;
+		if (overrides.stats_interval)
+			result.stats_interval = overrides.stats_interval;
+		if (overrides.stats_format)
+			result.stats_format = overrides.stats_format;
+		return result;
+	}
+
+	Duration effective_stats_interval() const { return stats_interval.value_or(kDefaultStatsInterval); }
+	StatsFormat effective_stats_format() const { return stats_format.value_or(StatsFormat::text); }
+};
+
+} // namespace scxr

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Driving plugin instances through the C ABI: the fake scheduler's lifecycle, stats, dump and
+// exit report; errors and exceptions from plugins become RunnerErrors with the right codes.
+#include "profile/OptionValidator.hpp"
+#include "plugin/PluginInstance.hpp"
+#include "plugin/PluginLibrary.hpp"
+#include "profile/ProfileParser.hpp"
+#include "base/RunnerError.hpp"
+
+#include "LogCapture.hpp"
+#include "TestPlugins.hpp"
+
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
+
+using Catch::Matchers::ContainsSubstring;
+using scxr::ExitCode;
+using scxr::OptionSettings;
+using scxr::PluginInstance;
+using scxr::PluginLibrary;
+using scxr::RunnerError;
+using scxr::test::LogCapture;
+using scxr::test::TestPlugins;
+
+namespace {
+
+std::shared_ptr<const PluginLibrary> open(const std::string &id) { return PluginLibrary::open(TestPlugins::file(id), id); }
+
+OptionSettings settings_for(const PluginLibrary &plugin, const std::string &options_table)
+{
+	const auto profile =
+		scxr::ProfileParser().parse_string("plugin = \"" + plugin.id() + "\"\n[options]\n" + options_table, "t.toml");
+	return scxr::OptionValidator(plugin.id(), plugin.schema()).validate(profile.options);
+}
+
+// The RunnerError a call throws; fails the test if it does not.
+template <typename Call>
+RunnerError error_from(Call &&call)
+{
+	try {
+		call();
+	} catch (const RunnerError &error) {
+		return error;
+	}
+	FAIL("expected the call to fail");
+	return RunnerError(ExitCode::ok, "");
+}
+
+double stat(const std::vector<scxr::StatSample> &samples, const std::string &name)
+{
+	for (const auto &sample : samples)
+		if (sample.name == name)
+			return sample.value;
+	FAIL("no stat " << name);
+	return 0;
+}
+
+} // namespace
+
+TEST_CASE("the fake scheduler goes through its whole lifecycle", "[instance]")
+{
+	const auto plugin = open("test_good");
+	PluginInstance instance(plugin);
+	instance.configure(settings_for(*plugin, "batch = 5\nlabel = \"unit\"\nexit_after_polls = 3\nexit_kind = 1024\n"));
+	instance.load();
+	CHECK_THAT(LogCapture::text(), ContainsSubstring("info: [test_good] loaded: mode=fifo slice_ns=20000000"));
+	instance.attach();
+	CHECK(instance.attached());
+
+	auto first = instance.stats();
+	auto second = instance.stats();
+	CHECK(stat(first, "nr_dispatched") == 5);
+	CHECK(stat(second, "nr_dispatched") == 10); // counters move on every reading
+	CHECK(stat(second, "load") == -4.5);       // ratio 0.5 + offset -5, the defaults
+	CHECK(second[0].kind == SCXR_STAT_COUNTER);
+	CHECK(second[3].kind == SCXR_STAT_GAUGE);
+	CHECK(second[1].unit == "tasks");
+	CHECK_THAT(instance.dump(), ContainsSubstring("label=unit mode=fifo"));
+
+	CHECK_FALSE(instance.poll().has_value());
+	CHECK_FALSE(instance.poll().has_value());
+	const auto exit = instance.poll();
+	REQUIRE(exit.has_value());
+	CHECK(exit->kind == 1024);
+	CHECK(exit->is_error());
+	CHECK_FALSE(exit->restart_requested());
+	CHECK(exit->reason == "fake exit");
+	CHECK(exit->message == "exited after 3 polls");
+	CHECK(exit->dump == "fake debug dump\nlabel=unit\n");
+	CHECK(exit->kind_name() == "error");
+
+	instance.detach();
+	CHECK_FALSE(instance.attached());
+	CHECK_NOTHROW(instance.detach()); // detaching twice is harmless
+}
+
+TEST_CASE("two instances of one plugin keep separate state", "[instance]")
+{
+	const auto plugin = open("test_good");
+	PluginInstance one(plugin);
+	PluginInstance two(plugin);
+	for (PluginInstance *instance : {&one, &two}) {
+		instance->configure(settings_for(*plugin, ""));
+		instance->load();
+		instance->attach();
+	}
+	one.stats();
+	one.stats();
+	CHECK(stat(one.stats(), "nr_dispatched") == 24);
+	CHECK(stat(two.stats(), "nr_dispatched") == 8);
+}
+
+TEST_CASE("calls in the wrong state are internal errors with the plugin's message", "[instance]")
+{
+	const auto plugin = open("test_good");
+	PluginInstance instance(plugin);
+	const RunnerError error = error_from([&] { instance.load(); });
+	CHECK(error.code() == ExitCode::internal);
+	CHECK(std::string(error.what()) == "plugin 'test_good': load failed: load() is not allowed in state 'created'");
+}
+
+TEST_CASE("a plugin's error statuses map to the runner's exit codes", "[instance]")
+{
+	const auto plugin = open("test_failing");
+	const std::pair<const char *, ExitCode> cases[] = {
+		{"kernel_unsupported", ExitCode::kernel_feature_missing},
+		{"verifier", ExitCode::verifier_rejected},
+		{"attach", ExitCode::attach_refused},
+		{"busy", ExitCode::scheduler_busy},
+		{"permission", ExitCode::permission},
+		{"no_memory", ExitCode::internal},
+		{"internal", ExitCode::internal},
+	};
+	for (const auto &[status, code] : cases) {
+		CAPTURE(status);
+		PluginInstance instance(plugin);
+		instance.configure(settings_for(*plugin, std::string("fail_in = \"attach\"\nstatus = \"") + status + "\"\n"));
+		instance.load();
+		const RunnerError error = error_from([&] { instance.attach(); });
+		CHECK(error.code() == code);
+		CHECK(std::string(error.what()) == "plugin 'test_failing': attach failed: fake failure in attach");
+		CHECK_FALSE(instance.attached());
+	}
+}
+
+TEST_CASE("a plugin rejecting its options in configure is a bad profile", "[instance]")
+{
+	const auto plugin = open("test_failing");
+	PluginInstance instance(plugin);
+	const RunnerError error = error_from([&] {
+		instance.configure(settings_for(*plugin, "fail_in = \"configure\"\nstatus = \"invalid_argument\"\n"));
+	});
+	CHECK(error.code() == ExitCode::bad_profile);
+	CHECK(PluginInstance::exit_code_for(SCXR_ERR_INVALID_ARGUMENT, "load") == ExitCode::internal);
+}
+
+TEST_CASE("exceptions thrown inside a plugin stop at the ABI and become internal errors", "[instance]")
+{
+	const auto plugin = open("test_throwing");
+	const std::tuple<const char *, const char *, const char *> cases[] = {
+		{"load", "runtime_error", "plugin 'test_throwing': load failed: load(): fake exception in load"},
+		{"load", "bad_alloc", "plugin 'test_throwing': load failed: load(): out of memory"},
+		{"load", "integer", "plugin 'test_throwing': load failed: load(): unknown exception"},
+		{"configure", "runtime_error", "plugin 'test_throwing': configure failed: configure(): fake exception in configure"},
+	};
+	for (const auto &[call, what, message] : cases) {
+		CAPTURE(call, what);
+		PluginInstance instance(plugin);
+		const RunnerError error = error_from([&] {
+			instance.configure(settings_for(*plugin, std::string("throw_in = \"") + call + "\"\nthrow_what = \"" + what + "\"\n"));
+			instance.load();
+		});
+		CHECK(error.code() == ExitCode::internal);
+		CHECK(std::string(error.what()) == message);
+	}
+	PluginInstance instance(plugin);
+	instance.configure(settings_for(*plugin, "throw_in = \"poll\"\n"));
+	instance.load();
+	instance.attach();
+	CHECK_THAT(error_from([&] { instance.poll(); }).what(), ContainsSubstring("poll(): fake exception in poll"));
+}
+
+TEST_CASE("a plugin that cannot create an instance is refused", "[instance]")
+{
+	const auto plugin = open("test_create_fails");
+	const RunnerError error = error_from([&] { PluginInstance instance(plugin); });
+	CHECK(error.code() == ExitCode::internal);
+	CHECK(std::string(error.what()) ==
+	      "plugin 'test_create_fails' could not create a scheduler instance: internal error");
+}

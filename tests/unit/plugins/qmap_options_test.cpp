@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// The qmap plugin's options land where plugins/qmap/qmap.bpf.c reads them: rodata, the struct_ops table
+// and the size of the exit dump buffer. Opens the skeleton (no load: no root, no kernel).
+#include "scx_runner/sdk/BpfTypes.hpp"
+
+#include "qmap.h"
+#include "scx_runner/exit_info.h"
+#include "qmap.skel.h"
+
+#include "QmapOptions.hpp"
+#include "QmapScheduler.hpp"
+
+#include "scx_runner/sdk/PluginError.hpp"
+
+#include "support/PluginSettings.hpp"
+
+#include <catch2/catch_test_macros.hpp>
+
+#include <bpf/libbpf.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <iterator>
+#include <set>
+#include <string>
+#include <vector>
+
+using scxr::qmap_plugin::QmapScheduler;
+using scxr::test::PluginSettings;
+
+namespace {
+
+// BPF_MAP_TYPE_ARENA: the kernel's uapi has it since 6.9, Debian 12's headers (6.1) do not.
+constexpr int kMapTypeArena = 33;
+
+const scxr_option_desc &find_option(const char *name)
+{
+	for (const scxr_option_desc &desc : scxr::qmap_plugin::kOptions)
+		if (std::strcmp(desc.name, name) == 0)
+			return desc;
+	FAIL("qmap has no option " << name);
+	return scxr::qmap_plugin::kOptions[0];
+}
+
+// A directory that exists for the test's lifetime, standing in for a cgroup directory.
+class TemporaryDirectory {
+public:
+	TemporaryDirectory()
+	{
+		char pattern[] = "/tmp/qmap-options-test-XXXXXX";
+		REQUIRE(mkdtemp(pattern) != nullptr);
+		path_ = pattern;
+	}
+	~TemporaryDirectory() { std::filesystem::remove_all(path_); }
+	const std::string &path() const { return path_; }
+
+private:
+	std::string path_;
+};
+
+} // namespace
+
+TEST_CASE("qmap publishes one option per flag of the kernel's qmap loader", "[qmap][options]")
+{
+	std::set<std::string> names;
+	for (const scxr_option_desc &desc : scxr::qmap_plugin::kOptions) {
+		CHECK(names.insert(desc.name).second);
+		REQUIRE(desc.help != nullptr);
+		CHECK(std::strlen(desc.help) > 10);
+	}
+	// -s -e -t -T -l -b -N -P -M -H -c -d -D -S -p -I -F (-v and -h are the runner's business).
+	const std::set<std::string> expected = {
+		"slice",          "error_after_enqueues", "stall_user_nth",        "stall_kernel_nth",
+		"dispatch_loop_after", "dispatch_batch", "max_tasks",             "print_dsqs_and_events",
+		"print_messages", "highpri_boosting",     "sub_scheduler_cgroup",  "disallow_tgid",
+		"exit_dump_len",  "suppress_dump",        "switch_partial",        "always_enq_immed",
+		"immed_stress_nth",
+	};
+	CHECK(names == expected);
+
+	const scxr_option_desc &slice = find_option("slice");
+	CHECK(slice.type == SCXR_OPT_DURATION);
+	CHECK(slice.default_value.u == 20'000'000);
+
+	const scxr_option_desc &max_tasks = find_option("max_tasks");
+	CHECK(max_tasks.type == SCXR_OPT_UINT);
+	CHECK(max_tasks.default_value.u == 16384);
+	CHECK(max_tasks.min.u == 1);
+	CHECK(std::strcmp(max_tasks.unit, "tasks") == 0);
+	// The largest slab must fit the arena beside struct qmap_arena (4 KiB pages at least).
+	CHECK(max_tasks.max.u * sizeof(task_ctx) + sizeof(qmap_arena) <
+	      static_cast<uint64_t>(QMAP_ARENA_MAX_PAGES) * 4096);
+
+	const scxr_option_desc &cgroup = find_option("sub_scheduler_cgroup");
+	CHECK(cgroup.type == SCXR_OPT_PATH);
+	CHECK(cgroup.default_value.s == nullptr);
+
+	const scxr_option_desc &tgid = find_option("disallow_tgid");
+	CHECK(tgid.type == SCXR_OPT_INT);
+	CHECK(tgid.min.i == -1);
+	CHECK(tgid.default_value.i == 0);
+}
+
+TEST_CASE("qmap writes every option into the opened skeleton", "[qmap][options]")
+{
+	QmapScheduler scheduler{PluginSettings::host()};
+	REQUIRE(scheduler.skeleton() == nullptr);
+
+	SECTION("defaults: the kernel loader's own defaults")
+	{
+		PluginSettings settings(scxr::qmap_plugin::kOptions);
+		scheduler.configure(settings.values());
+		const ::qmap *skeleton = scheduler.skeleton();
+		REQUIRE(skeleton != nullptr);
+		const auto &rodata = *skeleton->rodata;
+		CHECK(rodata.slice_ns == 20'000'000);
+		CHECK(rodata.dsp_batch == 1);
+		CHECK(rodata.max_tasks == 16384);
+		CHECK(rodata.test_error_after == 0);
+		CHECK(rodata.stall_user_nth == 0);
+		CHECK(rodata.stall_kernel_nth == 0);
+		CHECK(rodata.dsp_inf_loop_after == 0);
+		CHECK(rodata.immed_stress_nth == 0);
+		CHECK(rodata.disallow_tgid == 0);
+		CHECK(rodata.sub_cgroup_id == 0);
+		CHECK_FALSE(rodata.highpri_boosting);
+		CHECK_FALSE(rodata.print_dsqs_and_events);
+		CHECK_FALSE(rodata.print_msgs);
+		CHECK_FALSE(rodata.suppress_dump);
+		CHECK_FALSE(rodata.always_enq_immed);
+		CHECK(rodata.exit_dump_len == 32768);
+
+		const auto &ops = *skeleton->struct_ops.qmap_ops;
+		CHECK(ops.flags == 0);
+		CHECK(ops.sub_cgroup_id == 0);
+		CHECK(ops.exit_dump_len == 32768);
+		CHECK(ops.timeout_ms == 5000);
+		CHECK(bpf_map__value_size(skeleton->maps.data_exit_dump) == 32768);
+		// Until load() adapts them to the kernel, the sub-scheduler callbacks are wired.
+		CHECK(ops.sub_attach != nullptr);
+		CHECK(ops.sub_detach != nullptr);
+	}
+
+	SECTION("every option set away from its default")
+	{
+		TemporaryDirectory cgroup;
+		struct stat status{};
+		REQUIRE(stat(cgroup.path().c_str(), &status) == 0);
+
+		PluginSettings settings(scxr::qmap_plugin::kOptions);
+		settings.set_uint("slice", 3'000'000)
+			.set_uint("dispatch_batch", 8)
+			.set_uint("max_tasks", 64)
+			.set_bool("highpri_boosting", true)
+			.set_text("sub_scheduler_cgroup", cgroup.path())
+			.set_int("disallow_tgid", 4242)
+			.set_bool("switch_partial", true)
+			.set_bool("always_enq_immed", true)
+			.set_uint("exit_dump_len", 4096)
+			.set_bool("suppress_dump", true)
+			.set_bool("print_dsqs_and_events", true)
+			.set_bool("print_messages", true)
+			.set_uint("error_after_enqueues", 500)
+			.set_uint("stall_user_nth", 7)
+			.set_uint("stall_kernel_nth", 11)
+			.set_uint("dispatch_loop_after", 1000)
+			.set_uint("immed_stress_nth", 5);
+		scheduler.configure(settings.values());
+		const ::qmap *skeleton = scheduler.skeleton();
+		REQUIRE(skeleton != nullptr);
+		const auto &rodata = *skeleton->rodata;
+		CHECK(rodata.slice_ns == 3'000'000);
+		CHECK(rodata.dsp_batch == 8);
+		CHECK(rodata.max_tasks == 64);
+		CHECK(rodata.highpri_boosting);
+		CHECK(rodata.sub_cgroup_id == status.st_ino);
+		CHECK(rodata.disallow_tgid == 4242);
+		CHECK(rodata.always_enq_immed);
+		CHECK(rodata.exit_dump_len == 4096);
+		CHECK(rodata.suppress_dump);
+		CHECK(rodata.print_dsqs_and_events);
+		CHECK(rodata.print_msgs);
+		CHECK(rodata.test_error_after == 500);
+		CHECK(rodata.stall_user_nth == 7);
+		CHECK(rodata.stall_kernel_nth == 11);
+		CHECK(rodata.dsp_inf_loop_after == 1000);
+		CHECK(rodata.immed_stress_nth == 5);
+
+		const auto &ops = *skeleton->struct_ops.qmap_ops;
+		CHECK(ops.flags == (QMAP_OPS_SWITCH_PARTIAL | QMAP_OPS_ALWAYS_ENQ_IMMED));
+		CHECK(ops.sub_cgroup_id == status.st_ino);
+		CHECK(ops.exit_dump_len == 4096);
+		CHECK(bpf_map__value_size(skeleton->maps.data_exit_dump) == 4096);
+	}
+
+	SECTION("disallow_tgid -1 names the runner's own process")
+	{
+		PluginSettings settings(scxr::qmap_plugin::kOptions);
+		settings.set_int("disallow_tgid", -1);
+		scheduler.configure(settings.values());
+		CHECK(scheduler.skeleton()->rodata->disallow_tgid == getpid());
+	}
+
+	SECTION("exit_dump_len 0 keeps a one-byte buffer, which the kernel would not read as 'default'")
+	{
+		PluginSettings settings(scxr::qmap_plugin::kOptions);
+		settings.set_uint("exit_dump_len", 0);
+		scheduler.configure(settings.values());
+		const ::qmap *skeleton = scheduler.skeleton();
+		CHECK(skeleton->rodata->exit_dump_len == 1);
+		CHECK(bpf_map__value_size(skeleton->maps.data_exit_dump) == 1);
+		CHECK(skeleton->struct_ops.qmap_ops->exit_dump_len == 1);
+	}
+}
+
+TEST_CASE("qmap refuses a sub_scheduler_cgroup that is not a directory", "[qmap][options]")
+{
+	QmapScheduler scheduler{PluginSettings::host()};
+	PluginSettings settings(scxr::qmap_plugin::kOptions);
+	settings.set_text("sub_scheduler_cgroup", "/nonexistent/qmap-test-cgroup");
+	try {
+		scheduler.configure(settings.values());
+		FAIL("configure accepted a missing cgroup directory");
+	} catch (const scxr::sdk::PluginError &error) {
+		CHECK(error.status() == SCXR_ERR_INVALID_ARGUMENT);
+		CHECK(std::string(error.what()).find("/nonexistent/qmap-test-cgroup") != std::string::npos);
+		CHECK(std::string(error.what()).find("sub_scheduler_cgroup") != std::string::npos);
+	}
+	CHECK(scheduler.skeleton() == nullptr);
+}
+
+TEST_CASE("qmap's BPF object holds its state in one mmapable arena", "[qmap][options]")
+{
+	QmapScheduler scheduler{PluginSettings::host()};
+	PluginSettings settings(scxr::qmap_plugin::kOptions);
+	scheduler.configure(settings.values());
+	const ::qmap *skeleton = scheduler.skeleton();
+
+	const bpf_map *arena = skeleton->maps.arena;
+	CHECK(bpf_map__type(arena) == kMapTypeArena);
+	CHECK((bpf_map__map_flags(arena) & BPF_F_MMAPABLE) != 0);
+	CHECK(bpf_map__max_entries(arena) == QMAP_ARENA_MAX_PAGES);
+	CHECK(bpf_map__map_extra(arena) == (1ull << 44));
+
+	const bpf_map *ops = skeleton->maps.qmap_ops;
+	CHECK(bpf_map__type(ops) == BPF_MAP_TYPE_STRUCT_OPS);
+
+	// Before load nothing is mapped: stats read as zeros instead of touching the arena.
+	const auto rows = scheduler.stats();
+	REQUIRE_FALSE(rows.empty());
+	CHECK(rows[0].name == "enqueued");
+	for (const auto &row : rows)
+		CHECK(row.value == 0);
+	CHECK(scheduler.dump().find("not loaded") != std::string::npos);
+}
