@@ -2,6 +2,7 @@
 // scx-runner: runs sched_ext schedulers from plugins, as a TOML profile says. Everything lives
 // in the scx-runner-core library (see Application); this only wires up the real process.
 #include "app/Application.hpp"
+#include "plugin/PluginLoader.hpp"
 #include "base/Logging.hpp"
 #include "kernel/SystemKernelProbe.hpp"
 
@@ -19,6 +20,6 @@ int main(int argc, char **argv)
 	std::signal(SIGPIPE, SIG_IGN);
 	scxr::Logging::install();
 	const scxr::SystemKernelProbe kernel;
-	scxr::Application application(kernel, std::cout, std::cerr, SCXR_PLUGIN_DIR, std::getenv("SCX_RUNNER_PLUGIN_PATH"));
+	scxr::Application application(kernel, std::cout, std::cerr, SCXR_PLUGIN_DIR, std::getenv(scxr::PluginLoader::kPluginPathVariable));
 	return application.main(std::vector<std::string>(argv + 1, argv + argc));
 }

@@ -86,8 +86,9 @@ std::filesystem::path PluginLoader::find(const std::string &id, const std::strin
 	std::string hint;
 	if (auto suggestion = SpellingSuggestion(known_ids).closest(id))
 		hint = fmt::format("did you mean '{}'? ", *suggestion);
-	hint += "'scx-runner plugins' lists the plugins it finds; add directories with --plugin-dir DIR or "
-		"SCX_RUNNER_PLUGIN_PATH";
+	hint += fmt::format("'scx-runner plugins' lists the plugins it finds; add directories with --plugin-dir DIR or "
+			    "{}",
+			    kPluginPathVariable);
 	const std::string prefix = requested_at.empty() ? "" : requested_at + ": ";
 	throw RunnerError(ExitCode::plugin_not_found,
 			  fmt::format("{}plugin '{}' not found: no {}{} in the plugin search path", prefix, id, id, kPluginSuffix),

@@ -17,6 +17,9 @@ namespace scxr {
 // that descriptor reads.
 class PluginLoader {
 public:
+	// The environment variable users set to add plugin directories (colon-separated).
+	static constexpr const char *kPluginPathVariable = "SCX_RUNNER_PLUGIN_PATH";
+
 	// A plugin file the listing could not load, and why.
 	struct Problem {
 		std::filesystem::path path;

@@ -17,16 +17,10 @@ namespace scxr {
 
 namespace {
 
+// Each key is named once: in the table of readers that reads it (KeyReader below). Unknown
+// keys, spelling suggestions and the "X knows a, b and c" hints all come from those tables.
 constexpr std::string_view kPluginKey = "plugin";
-constexpr std::string_view kOptionsKey = "options";
-constexpr std::string_view kRunnerKey = "runner";
-constexpr std::string_view kStatsIntervalKey = "stats_interval";
-constexpr std::string_view kStatsFormatKey = "stats_format";
-constexpr std::string_view kRestartKey = "restart";
 
-const std::vector<std::string> kTopLevelKeys{std::string(kPluginKey), std::string(kOptionsKey),
-					     std::string(kRunnerKey), std::string(kRestartKey)};
-const std::vector<std::string> kRunnerKeys{std::string(kStatsIntervalKey), std::string(kStatsFormatKey)};
 // More restarts than this within one window is a crash loop, not a policy.
 constexpr int64_t kMaxRestartsLimit = 1000;
 
@@ -56,21 +50,15 @@ public:
 	{
 		Profile profile;
 		profile.path = file_;
-		for (auto &&[key, node] : document) {
-			const std::string name(key.str());
-			if (name == kPluginKey)
-				read_plugin(node, profile);
-			else if (name == kOptionsKey)
-				read_options(node, key, profile);
-			else if (name == kRunnerKey)
-				read_runner(node, key, profile);
-			else if (name == kRestartKey)
-				read_restart(node, key, profile);
-			else
-				unknown_key(key, "the top level of a profile", kTopLevelKeys,
-					    "a profile has 'plugin = \"<id>\"', an [options] table, a [runner] table and "
-					    "a [restart] table");
-		}
+		read_keys(document, "the top level of a profile",
+			  {
+				  {kPluginKey, [&](const toml::key &, const toml::node &node) { read_plugin(node, profile); }},
+				  {"options",
+				   [&](const toml::key &key, const toml::node &node) { read_options(node, key, profile); }},
+				  {"runner", [&](const toml::key &key, const toml::node &node) { read_runner(node, key, profile); }},
+				  {"restart",
+				   [&](const toml::key &key, const toml::node &node) { read_restart(node, key, profile); }},
+			  });
 		// toml++ iterates keys in sorted order; users read files top to bottom.
 		std::stable_sort(profile.options.begin(), profile.options.end(), [](const auto &left, const auto &right) {
 			return before(left.key_position, right.key_position);
@@ -112,16 +100,33 @@ private:
 		diagnostics_.push_back(ProfileDiagnostic{std::move(where), std::move(message), std::move(hint)});
 	}
 
-	void unknown_key(const toml::key &key, std::string_view where, const std::vector<std::string> &known,
-			 std::string_view otherwise_hint)
+	// One key of a table and how to read its value.
+	struct KeyReader {
+		std::string_view name;
+		std::function<void(const toml::key &key, const toml::node &value)> read;
+	};
+
+	// Reads every key of table with its reader; an unknown key is reported with the closest
+	// known name, or with the list of all of them.
+	void read_keys(const toml::table &table, std::string_view where, const std::vector<KeyReader> &readers)
 	{
-		const std::string name(key.str());
-		std::string hint;
-		if (auto suggestion = SpellingSuggestion(known).closest(name))
-			hint = fmt::format("did you mean '{}'?", *suggestion);
-		else
-			hint = std::string(otherwise_hint);
-		report(position(key), fmt::format("unknown key '{}' in {}", name, where), hint);
+		for (auto &&[key, value] : table) {
+			const auto known = std::ranges::find(readers, key.str(), &KeyReader::name);
+			if (known != readers.end()) {
+				known->read(key, value);
+				continue;
+			}
+			std::vector<std::string> names;
+			for (const KeyReader &reader : readers)
+				names.emplace_back(reader.name);
+			std::string hint;
+			if (auto suggestion = SpellingSuggestion(names).closest(std::string(key.str())))
+				hint = fmt::format("did you mean '{}'?", *suggestion);
+			else
+				hint = fmt::format("{} knows {} and {}", where,
+						   fmt::join(names.begin(), names.end() - 1, ", "), names.back());
+			report(position(key), fmt::format("unknown key '{}' in {}", key.str(), where), hint);
+		}
 	}
 
 	void read_plugin(const toml::node &node, Profile &profile)
@@ -178,16 +183,13 @@ private:
 			       "write runner settings under a [runner] header");
 			return;
 		}
-		for (auto &&[setting_key, value] : *table) {
-			const std::string name(setting_key.str());
-			if (name == kStatsIntervalKey)
-				read_stats_interval(value, profile.runner);
-			else if (name == kStatsFormatKey)
-				read_stats_format(value, profile.runner);
-			else
-				unknown_key(setting_key, "[runner]", kRunnerKeys,
-					    "[runner] knows stats_interval and stats_format");
-		}
+		read_keys(*table, "[runner]",
+			  {
+				  {"stats_interval",
+				   [&](const toml::key &, const toml::node &value) { read_stats_interval(value, profile.runner); }},
+				  {"stats_format",
+				   [&](const toml::key &, const toml::node &value) { read_stats_format(value, profile.runner); }},
+			  });
 	}
 
 	void read_restart(const toml::node &node, const toml::key &key, Profile &profile)
@@ -199,42 +201,32 @@ private:
 			return;
 		}
 		RestartSettings settings;
-		// Each [restart] key once: reading it, the spelling suggestions and the list in the
-		// hint all come from this table.
-		using Reader = std::function<void(const std::string &name, const toml::node &value)>;
-		const std::vector<std::pair<std::string, Reader>> restart_keys{
-			{"enabled",
-			 [&](const std::string &name, const toml::node &value) { read_bool(name, value, settings.enabled); }},
-			{"initial_delay",
-			 [&](const std::string &name, const toml::node &value) {
-				 read_duration(name, value, settings.initial_delay);
-			 }},
-			{"max_delay",
-			 [&](const std::string &name, const toml::node &value) { read_duration(name, value, settings.max_delay); }},
-			{"max_restarts",
-			 [&](const std::string &, const toml::node &value) { read_max_restarts(value, settings.max_restarts); }},
-			{"window",
-			 [&](const std::string &name, const toml::node &value) { read_duration(name, value, settings.window); }},
-			{"fallback",
-			 [&](const std::string &, const toml::node &value) {
-				 read_fallback(value, profile.path, settings.fallback);
-			 }},
-		};
 		const size_t problems_before = diagnostics_.size();
-		for (auto &&[setting_key, value] : *table) {
-			const std::string name(setting_key.str());
-			const auto known = std::ranges::find(restart_keys, name, &std::pair<std::string, Reader>::first);
-			if (known != restart_keys.end()) {
-				known->second(name, value);
-				continue;
-			}
-			std::vector<std::string> names;
-			for (const auto &[known_name, reader] : restart_keys)
-				names.push_back(known_name);
-			const std::vector<std::string> all_but_last(names.begin(), names.end() - 1);
-			unknown_key(setting_key, "[restart]", names,
-				    fmt::format("[restart] knows {} and {}", fmt::join(all_but_last, ", "), names.back()));
-		}
+		read_keys(*table, "[restart]",
+			  {
+				  {"enabled",
+				   [&](const toml::key &key, const toml::node &value) {
+					   read_bool(std::string(key.str()), value, settings.enabled);
+				   }},
+				  {"initial_delay",
+				   [&](const toml::key &key, const toml::node &value) {
+					   read_duration(std::string(key.str()), value, settings.initial_delay);
+				   }},
+				  {"max_delay",
+				   [&](const toml::key &key, const toml::node &value) {
+					   read_duration(std::string(key.str()), value, settings.max_delay);
+				   }},
+				  {"max_restarts",
+				   [&](const toml::key &, const toml::node &value) { read_max_restarts(value, settings.max_restarts); }},
+				  {"window",
+				   [&](const toml::key &key, const toml::node &value) {
+					   read_duration(std::string(key.str()), value, settings.window);
+				   }},
+				  {"fallback",
+				   [&](const toml::key &, const toml::node &value) {
+					   read_fallback(value, profile.path, settings.fallback);
+				   }},
+			  });
 		// Consistency between keys only means something once each key is valid on its own.
 		if (diagnostics_.size() == problems_before)
 			for (const std::string &problem : settings.problems())
