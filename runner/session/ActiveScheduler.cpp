@@ -19,7 +19,7 @@
 
 namespace scxr {
 
-ActiveScheduler::ActiveScheduler(const ProfileResolver &resolver, ResolvedProfile initial, Settings settings,
+ActiveScheduler::ActiveScheduler(const ProfileResolver &resolver, ResolvedProfile initial, const SessionSettings &settings,
 				 const KernelProbe &kernel, LibbpfLog &libbpf_log, LoopState &state,
 				 std::function<void()> read_signals, std::ostream &out, std::ostream &err)
 	: resolver_(resolver), current_(std::move(initial)), settings_(settings),

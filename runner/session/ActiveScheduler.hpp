@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #pragma once
 
-#include "base/Duration.hpp"
 #include "control/ControlProtocol.hpp"
 #include "plugin/SchedulerExit.hpp"
 #include "profile/ResolvedProfile.hpp"
 #include "session/InstanceLoader.hpp"
 #include "session/LoopState.hpp"
 #include "session/RestartPolicy.hpp"
+#include "session/SessionSettings.hpp"
 #include "session/SessionStatus.hpp"
 #include "session/SwapGapClock.hpp"
-#include "session/SwapMode.hpp"
 #include "session/SwapOutcome.hpp"
 
 #include <chrono>
@@ -39,16 +38,10 @@ class ActiveScheduler {
 public:
 	using Clock = std::chrono::steady_clock;
 
-	struct Settings {
-		Duration poll_interval;
-		SwapMode swap_mode = SwapMode::pre_verified;
-		bool full_verifier_log = false;
-	};
-
-	// resolver, kernel, libbpf_log, state and the streams must outlive this object.
+	// resolver, settings, kernel, libbpf_log, state and the streams must outlive this object.
 	// read_signals reads the signals that wait, so that a stop asked for during a load is seen
 	// in state before attaching.
-	ActiveScheduler(const ProfileResolver &resolver, ResolvedProfile initial, Settings settings,
+	ActiveScheduler(const ProfileResolver &resolver, ResolvedProfile initial, const SessionSettings &settings,
 			const KernelProbe &kernel, LibbpfLog &libbpf_log, LoopState &state,
 			std::function<void()> read_signals, std::ostream &out, std::ostream &err);
 	~ActiveScheduler();
@@ -98,7 +91,7 @@ private:
 
 	const ProfileResolver &resolver_;
 	ResolvedProfile current_;
-	Settings settings_;
+	const SessionSettings &settings_;
 	InstanceLoader loader_;
 	LoopState &state_;
 	std::function<void()> read_signals_;

@@ -40,9 +40,8 @@ Session::Session(const ProfileResolver &resolver, ResolvedProfile initial, Sessi
 		 const KernelProbe &kernel, LibbpfLog &libbpf_log, SignalFd &signals, std::ostream &out,
 		 std::ostream &err)
 	: settings_(std::move(settings)), signals_(signals),
-	  scheduler_(resolver, std::move(initial),
-		     {settings_.poll_interval, settings_.swap_mode, settings_.full_verifier_log}, kernel, libbpf_log,
-		     state_, [this] { take_signals(); }, out, err)
+	  scheduler_(resolver, std::move(initial), settings_, kernel, libbpf_log, state_, [this] { take_signals(); }, out,
+		     err)
 {
 	if (settings_.control_socket) {
 		ControlServer::Options options;
@@ -70,8 +69,10 @@ Session::~Session() = default;
 void Session::watch_current_profile()
 {
 	const std::string &file = scheduler_.profile().profile.path;
-	if (!settings_.watch || (watcher_ && watcher_->file() == file))
+	// Once per file: a file that cannot be watched is warned about once, not on every turn.
+	if (!settings_.watch || watched_profile_ == file)
 		return;
+	watched_profile_ = file;
 	try {
 		watcher_ = std::make_unique<FileWatcher>(file);
 		spdlog::debug("watching {} for changes", file);

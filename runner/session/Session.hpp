@@ -1,17 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #pragma once
 
-#include "base/Duration.hpp"
 #include "base/ExitCode.hpp"
 #include "control/ControlProtocol.hpp"
 #include "profile/ResolvedProfile.hpp"
 #include "session/ActiveScheduler.hpp"
 #include "session/LoopState.hpp"
-#include "session/SwapMode.hpp"
+#include "session/SessionSettings.hpp"
 #include "session/SwapOutcome.hpp"
 
 #include <chrono>
-#include <filesystem>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -25,19 +23,6 @@ class KernelProbe;
 class LibbpfLog;
 class ProfileResolver;
 class SignalFd;
-
-struct SessionSettings {
-	std::optional<Duration> run_for; // --duration
-	// How often the loop asks the plugin whether the scheduler exited.
-	Duration poll_interval = Duration::from_nanoseconds(100'000'000);
-	// Print the whole verifier log on a rejection, not only its tail.
-	bool full_verifier_log = false;
-	SwapMode swap_mode = SwapMode::pre_verified;
-	// Reload when the profile file changes on disk (--watch).
-	bool watch = false;
-	// Serve status and switch on this Unix socket; nullopt: no control socket.
-	std::optional<std::filesystem::path> control_socket;
-};
 
 // The running runner: one scheduler at a time, from the profile it was started with or the
 // one a reload, a switch or a fallback brought, until a signal, --duration or the scheduler
@@ -113,6 +98,7 @@ private:
 	ActiveScheduler scheduler_;
 	std::unique_ptr<ControlServer> control_;
 	std::unique_ptr<FileWatcher> watcher_;
+	std::string watched_profile_; // the file --watch follows, or tried to
 	// A SIGHUP or --watch change not acted on yet: it waits for the end of a swap.
 	std::optional<std::string> waiting_reload_;
 };
