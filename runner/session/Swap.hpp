@@ -33,7 +33,7 @@ class SwapGapClock;
 // process would, and verifies on the caller's thread. A failure before the detach leaves the
 // old scheduler attached. A failure after it brings the old one back: re-attached when its
 // instance was kept, loaded again when it was dropped. When that fails too, nothing is
-// attached and the Session's restart policy decides.
+// attached and the caller's restart policy decides (End::lost_both).
 //
 // Everything but the background verify runs on the loop's thread. A pre-verified swap exists
 // from its start until the loop calls finish() after the verify ended, or abandon() on a stop.
