@@ -14,6 +14,8 @@
 
 #include <chrono>
 #include <fstream>
+#include <map>
+#include <set>
 
 using Catch::Matchers::ContainsSubstring;
 using Catch::Matchers::StartsWith;
@@ -196,12 +198,27 @@ TEST_CASE("plugins --json prints one parseable document", "[cli-process]")
 		ids.push_back(plugin["id"].string());
 	CHECK(ids == std::vector<std::string>{"test_create_fails", "test_failing", "test_good", "test_rejected", "test_sched",
 						      "test_throwing"});
-	for (const JsonValue &plugin : document["plugins"].array())
+	// The checks of each option below must have options to look at: every listed plugin but
+	// test_create_fails declares some, and test_good one of every type.
+	std::map<std::string, size_t> option_count;
+	std::set<std::string> test_good_types;
+	for (const JsonValue &plugin : document["plugins"].array()) {
+		option_count[plugin["id"].string()] = plugin["options"].array().size();
 		for (const JsonValue &option : plugin["options"].array()) {
 			CHECK(option.contains("type"));
 			CHECK(option.contains("default"));
 			CHECK(option.contains("help"));
+			if (plugin["id"].string() == "test_good" && option.contains("type"))
+				test_good_types.insert(option["type"].string());
 		}
+	}
+	for (const std::string id : {"test_failing", "test_good", "test_rejected", "test_sched", "test_throwing"}) {
+		CAPTURE(id);
+		CHECK(option_count[id] > 0);
+	}
+	CHECK(option_count["test_create_fails"] == 0);
+	CHECK(test_good_types ==
+	      std::set<std::string>{"bool", "duration", "enum", "float", "int", "path", "string", "uint"});
 }
 
 TEST_CASE("running a profile here ends with the exit code this machine calls for", "[cli-process]")
