@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "output/StatsFormatter.hpp"
 
-#include "output/JsonWriter.hpp"
+#include "output/Json.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <ctime>
@@ -36,16 +37,14 @@ std::string StatsFormatter::text(const std::string &plugin_id, const std::vector
 std::string StatsFormatter::json(std::chrono::system_clock::time_point when, const std::string &plugin_id,
 				 const std::vector<StatSample> &samples)
 {
-	JsonWriter writer;
-	writer.begin_object();
-	writer.key("timestamp").value(iso8601(when));
-	writer.key("plugin").value(plugin_id);
-	writer.key("stats").begin_object();
+	Json stats = Json::object(); // {} for a plugin without stats, not null
 	for (const StatSample &sample : samples)
-		writer.key(sample.name).value(sample.value);
-	writer.end_object();
-	writer.end_object();
-	return writer.str();
+		stats[sample.name] = json_number(sample.value);
+	Json line;
+	line["timestamp"] = iso8601(when);
+	line["plugin"] = plugin_id;
+	line["stats"] = std::move(stats);
+	return json_text(line);
 }
 
 std::string StatsFormatter::iso8601(std::chrono::system_clock::time_point when)

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // The installed binary, run as a subprocess: exit codes, help, check, plugins --json, and what
 // a run does on this machine (which has no root or no sched_ext in a normal test setup).
-#include "JsonValue.hpp"
 #include "Subprocess.hpp"
 #include "TemporaryDirectory.hpp"
 #include "TestPlugins.hpp"
 
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
+#include <nlohmann/json.hpp>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,7 +19,6 @@
 
 using Catch::Matchers::ContainsSubstring;
 using Catch::Matchers::StartsWith;
-using scxr::test::JsonValue;
 using scxr::test::ProcessResult;
 using scxr::test::Subprocess;
 using scxr::test::TestPlugins;
@@ -192,24 +191,25 @@ TEST_CASE("plugins --json prints one parseable document", "[cli-process]")
 {
 	const ProcessResult result = runner_with_plugins({"plugins", "--json"});
 	CHECK(result.exit_code == 0);
-	const JsonValue document = JsonValue::parse(result.out);
+	const auto document = nlohmann::json::parse(result.out);
 	std::vector<std::string> ids;
-	for (const JsonValue &plugin : document["plugins"].array())
-		ids.push_back(plugin["id"].string());
+	for (const auto &plugin : document.at("plugins"))
+		ids.push_back(plugin.at("id").get<std::string>());
 	CHECK(ids == std::vector<std::string>{"test_create_fails", "test_failing", "test_good", "test_rejected", "test_sched",
 						      "test_throwing"});
 	// The checks of each option below must have options to look at: every listed plugin but
 	// test_create_fails declares some, and test_good one of every type.
 	std::map<std::string, size_t> option_count;
 	std::set<std::string> test_good_types;
-	for (const JsonValue &plugin : document["plugins"].array()) {
-		option_count[plugin["id"].string()] = plugin["options"].array().size();
-		for (const JsonValue &option : plugin["options"].array()) {
+	for (const auto &plugin : document.at("plugins")) {
+		const std::string id = plugin.at("id").get<std::string>();
+		option_count[id] = plugin.at("options").size();
+		for (const auto &option : plugin.at("options")) {
 			CHECK(option.contains("type"));
 			CHECK(option.contains("default"));
 			CHECK(option.contains("help"));
-			if (plugin["id"].string() == "test_good" && option.contains("type"))
-				test_good_types.insert(option["type"].string());
+			if (id == "test_good" && option.contains("type"))
+				test_good_types.insert(option.at("type").get<std::string>());
 		}
 	}
 	for (const std::string id : {"test_failing", "test_good", "test_rejected", "test_sched", "test_throwing"}) {
