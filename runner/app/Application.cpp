@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
 #include <csignal>
 #include <cstdio>
@@ -109,7 +110,49 @@ void write_plugin_json(JsonWriter &writer, const PluginLibrary &plugin)
 		writer.end_object();
 	}
 	writer.end_array();
+	// A 1.0 plugin publishes no stats schema: its stats are named only at run time.
+	if (plugin.abi_minor() >= 1) {
+		writer.key("stats").begin_array();
+		for (const StatDescriptor &stat : plugin.stat_schema().stats()) {
+			writer.begin_object();
+			writer.key("name").value(stat.name);
+			writer.key("group").value(stat.group);
+			writer.key("kind").value(StatSchema::kind_name(stat.kind));
+			writer.key("type").value(StatSchema::type_name(stat.type));
+			writer.key("unit").value(stat.unit);
+			writer.key("help").value(stat.help);
+			writer.end_object();
+		}
+		writer.end_array();
+	}
 	writer.end_object();
+}
+
+// The stats schema, a group per heading in the order the plugin lists them.
+void write_stats_text(std::ostream &out, const PluginLibrary &plugin)
+{
+	if (plugin.abi_minor() == 0) {
+		out << "  stats: named at run time (the plugin is built for ABI 1.0)\n";
+		return;
+	}
+	const std::vector<StatDescriptor> &stats = plugin.stat_schema().stats();
+	out << (stats.empty() ? "  stats: none\n" : "  stats:\n");
+	std::vector<std::string> groups;
+	for (const StatDescriptor &stat : stats)
+		if (std::find(groups.begin(), groups.end(), stat.group) == groups.end())
+			groups.push_back(stat.group);
+	for (const std::string &group : groups) {
+		const bool headed = !group.empty();
+		if (headed)
+			out << fmt::format("    {}:\n", group);
+		for (const StatDescriptor &stat : stats) {
+			if (stat.group != group)
+				continue;
+			const std::string unit = stat.unit.empty() ? "" : ", " + stat.unit;
+			out << fmt::format("{}{} ({} {}{}): {}\n", headed ? "      " : "    ", stat.name,
+					   StatSchema::type_name(stat.type), StatSchema::kind_name(stat.kind), unit, stat.help);
+		}
+	}
 }
 
 void write_plugin_text(std::ostream &out, const PluginLibrary &plugin)
@@ -140,6 +183,7 @@ void write_plugin_text(std::ostream &out, const PluginLibrary &plugin)
 		out << fmt::format("  needs: {}{}{}\n", KernelProbe::describe(requirement),
 				   requirement.feature ? fmt::format(" ({})", requirement.feature) : "",
 				   requirement.since ? fmt::format(", Linux {}+", requirement.since) : "");
+	write_stats_text(out, plugin);
 }
 
 } // namespace

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <ctime>
+#include <variant>
 
 namespace scxr {
 
@@ -25,11 +26,19 @@ std::string StatsFormatter::format_number(double value)
 	return fmt::format("{}", value);
 }
 
+std::string StatsFormatter::format_value(const StatValue &value)
+{
+	// Integers digit for digit, whatever their size; doubles as format_number() writes them.
+	if (const double *number = std::get_if<double>(&value))
+		return format_number(*number);
+	return std::visit([](auto number) { return fmt::format("{}", number); }, value);
+}
+
 std::string StatsFormatter::text(const std::string &plugin_id, const std::vector<StatSample> &samples)
 {
 	std::string line = plugin_id + ":";
 	for (const StatSample &sample : samples)
-		line += fmt::format(" {}={}", sample.name, format_number(sample.value));
+		line += fmt::format(" {}={}", sample.name, format_value(sample.value));
 	return line;
 }
 
@@ -42,7 +51,7 @@ std::string StatsFormatter::json(std::chrono::system_clock::time_point when, con
 	writer.key("plugin").value(plugin_id);
 	writer.key("stats").begin_object();
 	for (const StatSample &sample : samples)
-		writer.key(sample.name).value(sample.value);
+		std::visit([&](auto number) { writer.key(sample.name).value(number); }, sample.value);
 	writer.end_object();
 	writer.end_object();
 	return writer.str();

@@ -137,6 +137,9 @@ TEST_CASE("plugins lists the plugins with their options", "[application]")
 	CHECK_THAT(result.out, ContainsSubstring("    mode (enum, default \"fifo\", one of fifo|weighted|random): queueing discipline\n"));
 	CHECK_THAT(result.out, ContainsSubstring("    trace_file (path, default unset): "));
 	CHECK_THAT(result.out, ContainsSubstring("  needs: type sched_ext_ops (sched_ext), Linux 6.12+\n"));
+	CHECK_THAT(result.out, ContainsSubstring("  stats:\n    fake:\n      nr_polls (u64 counter, polls): polls since attach\n"));
+	CHECK_THAT(result.out, ContainsSubstring("    load:\n      load (f64 gauge): ratio plus offset\n      offset (s64 gauge, tasks): the offset option\n"));
+	CHECK_THAT(result.out, ContainsSubstring("  stats: named at run time (the plugin is built for ABI 1.0)\n"));
 	CHECK_THAT(result.log, ContainsSubstring("warning: skipping " + TestPlugins::file("test_wrong_major").string()));
 }
 
@@ -155,14 +158,14 @@ TEST_CASE("plugins --json is JSON with every option's schema", "[application]")
 	const Result result = run(FakeKernelProbe(), with_plugins({"plugins", "--json"}));
 	CHECK(result.code == 0);
 	const auto document = scxr::test::JsonValue::parse(result.out);
-	CHECK(document["runner_abi"].string() == "1.0");
+	CHECK(document["runner_abi"].string() == "1.1");
 	CHECK(document["search_path"][0].string() == TestPlugins::directory().string());
 	const auto &plugins = document["plugins"].array();
 	const auto good = std::find_if(plugins.begin(), plugins.end(), [](const auto &plugin) { return plugin["id"].string() == "test_good"; });
 	REQUIRE(good != plugins.end());
 	CHECK((*good)["version"].string() == "1.2.3");
 	const auto &options = (*good)["options"].array();
-	REQUIRE(options.size() == 13);
+	REQUIRE(options.size() == 14);
 	CHECK(options[0]["name"].string() == "verbose");
 	CHECK(options[0]["type"].string() == "bool");
 	CHECK(options[0]["default"].boolean() == false);
@@ -175,7 +178,21 @@ TEST_CASE("plugins --json is JSON with every option's schema", "[application]")
 	CHECK(options[6]["max"].string() == "1s");
 	CHECK(options[7]["default"].is_null());
 	CHECK((*good)["requirements"][0]["since"].string() == "6.12");
-	CHECK(document["problems"].array().size() == 6);
+	// The stats schema a 1.1 plugin publishes; none for a 1.0 plugin.
+	CHECK((*good)["abi"].string() == "1.1");
+	const auto &stats = (*good)["stats"].array();
+	REQUIRE(stats.size() == 6);
+	CHECK(stats[1]["name"].string() == "nr_dispatched");
+	CHECK(stats[1]["group"].string() == "fake");
+	CHECK(stats[1]["kind"].string() == "counter");
+	CHECK(stats[1]["type"].string() == "u64");
+	CHECK(stats[1]["unit"].string() == "tasks");
+	CHECK(stats[4]["type"].string() == "s64");
+	const auto old = std::find_if(plugins.begin(), plugins.end(), [](const auto &plugin) { return plugin["id"].string() == "test_abi_1_0"; });
+	REQUIRE(old != plugins.end());
+	CHECK((*old)["abi"].string() == "1.0");
+	CHECK_FALSE(old->contains("stats"));
+	CHECK(document["problems"].array().size() == 8);
 	CHECK(document["problems"][0]["exit_code"].number() == 4);
 }
 

@@ -59,7 +59,7 @@ TEST_CASE("--version names the runner and its plugin ABI", "[cli-process]")
 	const ProcessResult result = runner({"--version"});
 	CHECK(result.exit_code == 0);
 	CHECK_THAT(result.out, StartsWith("scx-runner "));
-	CHECK_THAT(result.out, ContainsSubstring("(plugin ABI 1.0)"));
+	CHECK_THAT(result.out, ContainsSubstring("(plugin ABI 1.1)"));
 }
 
 TEST_CASE("usage errors exit 1 and say what to do", "[cli-process]")
@@ -105,7 +105,7 @@ TEST_CASE("check: plugin not found 3, not a plugin 4, unsafe 5", "[cli-process]"
 
 	const ProcessResult abi = runner_with_plugins({"check", TestPlugins::profile("wrong_major.toml").string()});
 	CHECK(abi.exit_code == 4);
-	CHECK_THAT(abi.err, ContainsSubstring("was built for ABI 2.0, this runner provides 1.0"));
+	CHECK_THAT(abi.err, ContainsSubstring("was built for ABI 2.0, this runner provides 1.1"));
 
 	const scxr::test::TemporaryDirectory unsafe;
 	std::filesystem::copy_file(TestPlugins::file("test_good"), unsafe.path() / "test_good.so");
@@ -194,8 +194,9 @@ TEST_CASE("plugins --json prints one parseable document", "[cli-process]")
 	std::vector<std::string> ids;
 	for (const JsonValue &plugin : document["plugins"].array())
 		ids.push_back(plugin["id"].string());
-	CHECK(ids == std::vector<std::string>{"test_create_fails", "test_failing", "test_good", "test_rejected", "test_sched",
-						      "test_throwing"});
+	CHECK(ids == std::vector<std::string>{"test_abi_1_0", "test_create_fails", "test_create_throws", "test_failing",
+						      "test_good", "test_rejected", "test_sched", "test_throwing",
+						      "test_wide_elements"});
 	for (const JsonValue &plugin : document["plugins"].array())
 		for (const JsonValue &option : plugin["options"].array()) {
 			CHECK(option.contains("type"));
