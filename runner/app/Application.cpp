@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
 #include <csignal>
 #include <cstdio>
@@ -88,6 +89,18 @@ Json requirement_json(const scxr_requirement &requirement)
 	return json;
 }
 
+Json stat_json(const StatDescriptor &stat)
+{
+	Json json;
+	json["name"] = stat.name;
+	json["group"] = stat.group;
+	json["kind"] = StatSchema::kind_name(stat.kind);
+	json["type"] = StatSchema::type_name(stat.type);
+	json["unit"] = stat.unit;
+	json["help"] = stat.help;
+	return json;
+}
+
 Json plugin_json(const PluginLibrary &plugin)
 {
 	const scxr_plugin_entry &entry = plugin.entry();
@@ -103,7 +116,40 @@ Json plugin_json(const PluginLibrary &plugin)
 	json["requirements"] = Json::array();
 	for (const scxr_requirement &requirement : plugin.requirements())
 		json["requirements"].push_back(requirement_json(requirement));
+	// A 1.0 plugin publishes no stats schema: its stats are named only at run time.
+	if (plugin.abi_minor() >= 1) {
+		json["stats"] = Json::array();
+		for (const StatDescriptor &stat : plugin.stat_schema().stats())
+			json["stats"].push_back(stat_json(stat));
+	}
 	return json;
+}
+
+// The stats schema, a group per heading in the order the plugin lists them.
+void write_stats_text(std::ostream &out, const PluginLibrary &plugin)
+{
+	if (plugin.abi_minor() == 0) {
+		out << "  stats: named at run time (the plugin is built for ABI 1.0)\n";
+		return;
+	}
+	const std::vector<StatDescriptor> &stats = plugin.stat_schema().stats();
+	out << (stats.empty() ? "  stats: none\n" : "  stats:\n");
+	std::vector<std::string> groups;
+	for (const StatDescriptor &stat : stats)
+		if (std::find(groups.begin(), groups.end(), stat.group) == groups.end())
+			groups.push_back(stat.group);
+	for (const std::string &group : groups) {
+		const bool headed = !group.empty();
+		if (headed)
+			out << fmt::format("    {}:\n", group);
+		for (const StatDescriptor &stat : stats) {
+			if (stat.group != group)
+				continue;
+			const std::string unit = stat.unit.empty() ? "" : ", " + stat.unit;
+			out << fmt::format("{}{} ({} {}{}): {}\n", headed ? "      " : "    ", stat.name,
+					   StatSchema::type_name(stat.type), StatSchema::kind_name(stat.kind), unit, stat.help);
+		}
+	}
 }
 
 void write_plugin_text(std::ostream &out, const PluginLibrary &plugin)
@@ -134,6 +180,7 @@ void write_plugin_text(std::ostream &out, const PluginLibrary &plugin)
 		out << fmt::format("  needs: {}{}{}\n", KernelProbe::describe(requirement),
 				   requirement.feature ? fmt::format(" ({})", requirement.feature) : "",
 				   requirement.since ? fmt::format(", Linux {}+", requirement.since) : "");
+	write_stats_text(out, plugin);
 }
 
 } // namespace

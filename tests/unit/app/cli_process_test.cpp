@@ -60,7 +60,7 @@ TEST_CASE("--version names the runner and its plugin ABI", "[cli-process]")
 	const ProcessResult result = runner({"--version"});
 	CHECK(result.exit_code == 0);
 	CHECK_THAT(result.out, StartsWith("scx-runner "));
-	CHECK_THAT(result.out, ContainsSubstring("(plugin ABI 1.0)"));
+	CHECK_THAT(result.out, ContainsSubstring("(plugin ABI 1.1)"));
 }
 
 TEST_CASE("usage errors exit 1 and say what to do", "[cli-process]")
@@ -106,7 +106,7 @@ TEST_CASE("check: plugin not found 3, not a plugin 4, unsafe 5", "[cli-process]"
 
 	const ProcessResult abi = runner_with_plugins({"check", TestPlugins::profile("wrong_major.toml").string()});
 	CHECK(abi.exit_code == 4);
-	CHECK_THAT(abi.err, ContainsSubstring("was built for ABI 2.0, this runner provides 1.0"));
+	CHECK_THAT(abi.err, ContainsSubstring("was built for ABI 2.0, this runner provides 1.1"));
 
 	const scxr::test::TemporaryDirectory unsafe;
 	std::filesystem::copy_file(TestPlugins::file("test_good"), unsafe.path() / "test_good.so");
@@ -195,8 +195,9 @@ TEST_CASE("plugins --json prints one parseable document", "[cli-process]")
 	std::vector<std::string> ids;
 	for (const auto &plugin : document.at("plugins"))
 		ids.push_back(plugin.at("id").get<std::string>());
-	CHECK(ids == std::vector<std::string>{"test_create_fails", "test_failing", "test_good", "test_rejected", "test_sched",
-						      "test_throwing"});
+	CHECK(ids == std::vector<std::string>{"test_abi_1_0", "test_create_fails", "test_create_throws", "test_failing",
+						      "test_good", "test_rejected", "test_sched", "test_throwing",
+						      "test_wide_elements"});
 	// The checks of each option below must have options to look at: every listed plugin but
 	// test_create_fails declares some, and test_good one of every type.
 	std::map<std::string, size_t> option_count;
@@ -212,7 +213,8 @@ TEST_CASE("plugins --json prints one parseable document", "[cli-process]")
 				test_good_types.insert(option.at("type").get<std::string>());
 		}
 	}
-	for (const std::string id : {"test_failing", "test_good", "test_rejected", "test_sched", "test_throwing"}) {
+	for (const std::string id : {"test_abi_1_0", "test_create_throws", "test_failing", "test_good", "test_rejected",
+				     "test_sched", "test_throwing", "test_wide_elements"}) {
 		CAPTURE(id);
 		CHECK(option_count[id] > 0);
 	}

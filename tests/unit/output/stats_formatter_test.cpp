@@ -2,10 +2,12 @@
 #include "output/StatsFormatter.hpp"
 
 #include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
 #include <nlohmann/json.hpp>
 
 #include <limits>
 
+using Catch::Matchers::ContainsSubstring;
 using scxr::StatSample;
 using scxr::StatsFormat;
 using scxr::StatsFormatter;
@@ -13,9 +15,16 @@ using scxr::StatsFormatter;
 namespace {
 
 const std::vector<StatSample> kSamples{
-	{"nr_enqueued", SCXR_STAT_COUNTER, 120, "tasks", "tasks enqueued"},
-	{"nr_dispatched", SCXR_STAT_COUNTER, 118, "tasks", ""},
-	{"load", SCXR_STAT_GAUGE, 0.5, "", ""},
+	{"nr_enqueued", SCXR_STAT_COUNTER, uint64_t{120}, "tasks", "tasks enqueued", "queue"},
+	{"nr_dispatched", SCXR_STAT_COUNTER, uint64_t{118}, "tasks", "", "queue"},
+	{"load", SCXR_STAT_GAUGE, 0.5, "", "", ""},
+};
+
+// Integers that a double cannot hold, as a 1.1 plugin reports them.
+const std::vector<StatSample> kExactSamples{
+	{"big", SCXR_STAT_COUNTER, uint64_t{18446744073709551615u}, "", "", ""},
+	{"below", SCXR_STAT_GAUGE, int64_t{-9007199254740993}, "", "", ""},
+	{"old", SCXR_STAT_COUNTER, 120.0, "", "", ""}, // a 1.0 plugin's double
 };
 
 // 2026-11-26T10:00:01.250Z
@@ -56,6 +65,13 @@ TEST_CASE("JSON stats stay one valid line whatever a plugin names its stats", "[
 		      "\"stats\":{\"million\":1000000,\"not_a_number\":null,\"new\\nline \\\"quoted\\\"\":1,"
 		      "\"bad\xef\xbf\xbd\":2}}");
 	CHECK(nlohmann::json::parse(line).at("stats").size() == 4);
+}
+
+TEST_CASE("integers print exactly, in text and in JSON", "[stats]")
+{
+	CHECK(StatsFormatter::text("p", kExactSamples) == "p: big=18446744073709551615 below=-9007199254740993 old=120");
+	const std::string line = StatsFormatter::json(kWhen, "p", kExactSamples);
+	CHECK_THAT(line, ContainsSubstring("\"big\":18446744073709551615,\"below\":-9007199254740993,\"old\":120}"));
 }
 
 TEST_CASE("numbers print without a needless fraction", "[stats]")
