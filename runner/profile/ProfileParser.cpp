@@ -129,6 +129,16 @@ private:
 		}
 	}
 
+	// The node under key as a table, or nullptr after reporting that it is not one.
+	const toml::table *expect_table(const toml::node &node, const toml::key &key, std::string_view hint)
+	{
+		const toml::table *table = node.as_table();
+		if (!table)
+			report(position(key), fmt::format("'{}' must be a table, not {}", key.str(), toml_type_name(node)),
+			       std::string(hint));
+		return table;
+	}
+
 	void read_plugin(const toml::node &node, Profile &profile)
 	{
 		profile.plugin_position = position(node);
@@ -150,12 +160,9 @@ private:
 
 	void read_options(const toml::node &node, const toml::key &key, Profile &profile)
 	{
-		const auto *table = node.as_table();
-		if (!table) {
-			report(position(key), fmt::format("'options' must be a table, not {}", toml_type_name(node)),
-			       "write the plugin's options under an [options] header, one 'name = value' per line");
+		const toml::table *table = expect_table(node, key, "write the plugin's options under an [options] header, one 'name = value' per line");
+		if (!table)
 			return;
-		}
 		for (auto &&[option_key, value] : *table)
 			profile.options.push_back(ProfileOption{std::string(option_key.str()), position(option_key),
 								 to_profile_value(value)});
@@ -177,12 +184,9 @@ private:
 
 	void read_runner(const toml::node &node, const toml::key &key, Profile &profile)
 	{
-		const auto *table = node.as_table();
-		if (!table) {
-			report(position(key), fmt::format("'runner' must be a table, not {}", toml_type_name(node)),
-			       "write runner settings under a [runner] header");
+		const toml::table *table = expect_table(node, key, "write runner settings under a [runner] header");
+		if (!table)
 			return;
-		}
 		read_keys(*table, "[runner]",
 			  {
 				  {"stats_interval",
@@ -194,12 +198,9 @@ private:
 
 	void read_restart(const toml::node &node, const toml::key &key, Profile &profile)
 	{
-		const auto *table = node.as_table();
-		if (!table) {
-			report(position(key), fmt::format("'restart' must be a table, not {}", toml_type_name(node)),
-			       "write the restart policy under a [restart] header");
+		const toml::table *table = expect_table(node, key, "write the restart policy under a [restart] header");
+		if (!table)
 			return;
-		}
 		RestartSettings settings;
 		const size_t problems_before = diagnostics_.size();
 		read_keys(*table, "[restart]",
