@@ -77,6 +77,8 @@ def check_layout(stage, dirs):
     expect_file(staged(stage, dirs["bindir"] / "scx-runner"), "the runner", executable=True)
     expect_file(staged(stage, dirs["includedir"] / "scx-runner/scx_runner/plugin_abi.h"),
                 "the plugin ABI header")
+    expect_file(staged(stage, dirs["includedir"] / "scx-runner/scx_runner/exit_event.h"),
+                "the exit-event extension header")
     expect_file(staged(stage, dirs["includedir"] / "scx-runner/scx_runner/sdk/Entry.hpp"),
                 "the SDK headers")
     expect_file(staged(stage, dirs["libdir"] / "libscx-runner-plugin-sdk.a"), "the SDK library")

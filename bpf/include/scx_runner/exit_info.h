@@ -57,6 +57,21 @@ struct scxr_exit_info {
 	char msg[SCXR_EXIT_MSG_LEN];	   /* scx_bpf_error()/exit() message */
 };
 
+/*
+ * The record ops.exit() writes to the exit_events ring buffer after exit_info is complete. Its
+ * arrival wakes a runner that waits on the ring buffer's descriptor, so the runner needs no
+ * timer to notice an exit. recorded_ns is bpf_ktime_get_ns() (CLOCK_MONOTONIC) at the record,
+ * for measuring how long the runner took to notice.
+ */
+struct scxr_exit_event {
+	__s32 kind;		/* enum scxr_exit_kind, as in exit_info */
+	__u32 reserved;
+	__u64 recorded_ns;
+};
+
+/* The ring buffer's size: the kernel's minimum (one page); it holds a few records at most. */
+#define SCXR_EXIT_EVENTS_SIZE 4096
+
 #ifdef __cplusplus
 static_assert(sizeof(struct scxr_exit_info) == 16 + 128 + 1024, "scxr_exit_info layout changed");
 #else

@@ -18,6 +18,7 @@
 #include "scx_runner/sdk/Scheduler.hpp"
 #include "scx_runner/sdk/StatValues.hpp"
 
+#include <scx_runner/exit_event.h>
 #include <scx_runner/plugin_abi.h>
 
 #include <exception>
@@ -26,6 +27,7 @@
 #include <new>
 #include <span>
 #include <string>
+#include <string_view>
 
 namespace scxr::sdk {
 
@@ -37,7 +39,8 @@ struct PluginInfo {
 	std::span<const scxr_option_desc> options;
 	std::span<const scxr_requirement> requirements;
 	std::span<const scxr_stat_desc> stats;
-	// The entry's get_extension (plugin_abi.h, "Extensions"); nullptr: no extensions.
+	// The plugin's own extensions (plugin_abi.h, "Extensions"); nullptr: none. The SDK answers
+	// "scx-runner.exit-event/1" (scx_runner/exit_event.h) itself, from Scheduler::exit_event_fd().
 	const void *(*get_extension)(const char *id) = nullptr;
 };
 
@@ -223,6 +226,30 @@ struct Thunks {
 		});
 	}
 
+	static int exit_fd(scxr_instance *handle) noexcept
+	{
+		Instance *instance = unwrap(handle);
+		if (!instance || (instance->state != State::loaded && instance->state != State::attached))
+			return -1;
+		try {
+			return instance->scheduler->exit_event_fd();
+		} catch (...) {
+			return -1; // the host falls back to polling
+		}
+	}
+
+	// Every SDK plugin answers the exit-event extension (a scheduler without a descriptor
+	// returns -1 from it); other ids go to the plugin's own get_extension.
+	static const void *get_extension(const char *id) noexcept
+	{
+		static constexpr scxr_exit_event_extension kExitEvent{sizeof(scxr_exit_event_extension), &exit_fd};
+		if (!id)
+			return nullptr;
+		if (std::string_view(id) == SCXR_EXIT_EVENT_EXTENSION)
+			return &kExitEvent;
+		return info.get_extension ? info.get_extension(id) : nullptr;
+	}
+
 	static scxr_status dump(scxr_instance *handle, scxr_write_fn write, void *context) noexcept
 	{
 		if (!write)
@@ -268,7 +295,7 @@ constexpr scxr_plugin_entry make_entry()
 	entry.stat_schema = info.stats.data();
 	entry.stat_count = info.stats.size();
 	entry.read_stats = &Thunks::read_stats;
-	entry.get_extension = info.get_extension;
+	entry.get_extension = &Thunks::get_extension;
 	return entry;
 }
 

@@ -41,6 +41,10 @@ public:
 	// has; the rest stay absent.
 	virtual void stats(StatValues &values) = 0;
 	virtual std::string dump() = 0;
+	// A descriptor that becomes readable when the attached scheduler exits (the extension of
+	// scx_runner/exit_event.h); -1: none, and the host polls on a timer. Called while loaded or
+	// attached; the descriptor stays the scheduler's.
+	virtual int exit_event_fd() { return -1; }
 
 protected:
 	const Host &host() const { return host_; }

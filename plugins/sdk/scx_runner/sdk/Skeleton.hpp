@@ -33,6 +33,11 @@ struct LinkDeleter {
 // Owns the struct_ops link: destroying it disables the scheduler in the kernel.
 using LinkPtr = std::unique_ptr<bpf_link, LinkDeleter>;
 
+struct RingBufferDeleter {
+	void operator()(ring_buffer *ring) const { ring_buffer__free(ring); }
+};
+using RingBufferPtr = std::unique_ptr<ring_buffer, RingBufferDeleter>;
+
 inline std::string errno_text(int error)
 {
 	const int code = error < 0 ? -error : error;

@@ -31,12 +31,16 @@
 #include "scx_runner/sdk/PluginError.hpp"
 #include "scx_runner/sdk/Scheduler.hpp"
 #include "scx_runner/sdk/Skeleton.hpp"
+#include "scx_runner/exit_info.h"
 
 #include <bpf/libbpf.h>
+
+#include <time.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 namespace scxr::sdk {
@@ -51,7 +55,11 @@ public:
 	// Destroying the link disables the scheduler; by the time it returns the kernel has run
 	// ops.exit, so poll() after this still reports the exit.
 	void detach() override;
+	// Consumes the exit events that arrived, then reads the exit info.
 	ExitReport poll() override;
+	// The exit_events ring buffer (exit_info.bpf.h) once loaded; -1 for a BPF object built
+	// without it (an older exit_info.bpf.h).
+	int exit_event_fd() override;
 
 	// The opened (after configure) or loaded skeleton; nullptr before configure(). Its section
 	// and map members are pointers, so a subclass writes rodata (until load) and reads bss or
@@ -93,8 +101,17 @@ private:
 	// The map behind that table, which attach() enables.
 	bpf_map *struct_ops_map();
 
+	// Reads what arrived on exit_events (on_exit_event gets each record); log_delay: log how
+	// long after the record it was read (poll(), not attach(), which drains old events).
+	void consume_exit_events(bool log_delay);
+	// Logs how long after ops.exit recorded the exit the runner read it: the wake-up's cost.
+	static int on_exit_event(void *context, void *data, size_t size);
+
 	const char *name_;
 	SkeletonPtr<Skel> skeleton_{nullptr, nullptr};
+	// Over the exit_events map after load; nullptr without one.
+	RingBufferPtr exit_events_;
+	bool log_exit_event_delay_ = false; // for on_exit_event, during consume_exit_events()
 	// Held while attached: destroying the struct_ops link disables the scheduler.
 	LinkPtr link_;
 };
@@ -133,12 +150,20 @@ void SkeletonScheduler<Skel>::load()
 	if (const int error = Skel::load(skeleton_.get()); error)
 		throw PluginError(status_for_load_error(error), std::string("the kernel did not accept the ") + name_ +
 									" BPF scheduler: " + errno_text(error));
+	if constexpr (requires { skeleton_->maps.exit_events; }) {
+		exit_events_.reset(ring_buffer__new(bpf_map__fd(skeleton_->maps.exit_events), &on_exit_event, this, nullptr));
+		if (!exit_events_)
+			host().warn(std::string(name_) + ": cannot read the exit events (" + errno_text(-errno) +
+				    "); the runner polls for an exit instead");
+	}
 	after_load();
 }
 
 template <typename Skel>
 void SkeletonScheduler<Skel>::attach()
 {
+	// An earlier detach ran ops.exit and left its event: forget it with the exit info.
+	consume_exit_events(false);
 	clear_exit_info(skeleton_.get());
 	before_attach();
 	link_ = attach_struct_ops(struct_ops_map(), name_);
@@ -153,7 +178,44 @@ void SkeletonScheduler<Skel>::detach()
 template <typename Skel>
 ExitReport SkeletonScheduler<Skel>::poll()
 {
+	// Consumed first: an event is written after the exit info it announces, so one consumed
+	// here has its exit info visible below, and one arriving later keeps the descriptor
+	// readable for the host's next turn.
+	consume_exit_events(true);
 	return read_exit_report(skeleton_.get());
+}
+
+template <typename Skel>
+int SkeletonScheduler<Skel>::exit_event_fd()
+{
+	return exit_events_ ? ring_buffer__epoll_fd(exit_events_.get()) : -1;
+}
+
+template <typename Skel>
+int SkeletonScheduler<Skel>::on_exit_event(void *context, void *data, size_t size)
+{
+	if (size < sizeof(scxr_exit_event))
+		return 0;
+	scxr_exit_event event;
+	std::memcpy(&event, data, sizeof(event));
+	timespec now{};
+	::clock_gettime(CLOCK_MONOTONIC, &now); // bpf_ktime_get_ns()'s clock
+	const uint64_t now_ns = uint64_t(now.tv_sec) * 1'000'000'000u + uint64_t(now.tv_nsec);
+	const auto *self = static_cast<const SkeletonScheduler *>(context);
+	if (self->log_exit_event_delay_ && now_ns >= event.recorded_ns)
+		self->host().debug(std::string(self->name_) + ": exit (kind " + std::to_string(event.kind) +
+				   ") read " + std::to_string((now_ns - event.recorded_ns) / 1000) +
+				   " us after ops.exit recorded it");
+	return 0;
+}
+
+template <typename Skel>
+void SkeletonScheduler<Skel>::consume_exit_events(bool log_delay)
+{
+	if (!exit_events_)
+		return;
+	log_exit_event_delay_ = log_delay;
+	ring_buffer__consume(exit_events_.get());
 }
 
 } // namespace scxr::sdk
