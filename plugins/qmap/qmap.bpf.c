@@ -99,8 +99,6 @@ enum consts {
 
 _Static_assert(QMAP_NR_FIFOS == 5,
 	       "the dispatch shares and the cpuperf table are written for five FIFOs");
-_Static_assert((QMAP_MAX_CPUS & (QMAP_MAX_CPUS - 1)) == 0,
-	       "cpu_ctx_of() folds CPU numbers with QMAP_MAX_CPUS - 1");
 _Static_assert(sizeof(struct qmap_arena) <
 		       (unsigned long long)QMAP_ARENA_MAX_PAGES * SCXR_ARENA_PAGE_SIZE,
 	       "struct qmap_arena must leave room in the arena for the task_ctx slab");
@@ -163,7 +161,7 @@ static struct bpf_res_spin_lock *fifo_lock(s32 fifo_idx)
  * qmap nests locks, so a failure means the kernel gave up waiting: report it
  * as a scheduler error rather than limping on with unguarded lists.
  */
-static int lock_or_error(struct bpf_res_spin_lock *lock)
+static __always_inline int lock_or_error(struct bpf_res_spin_lock *lock)
 {
 	if (!lock) {
 		scx_bpf_error("no lock for this FIFO index");
@@ -233,8 +231,12 @@ static task_ctx_t *lookup_task_ctx(struct task_struct *p)
 
 static struct cpu_ctx __arena *cpu_ctx_of(s32 cpu)
 {
-	/* init refused machines with more CPUs, so folding never aliases. */
-	return &qa.cpu_ctxs[cpu & (QMAP_MAX_CPUS - 1)];
+	/*
+	 * No bounds check: init refused machines with more than QMAP_MAX_CPUS
+	 * CPUs, and every caller passes a CPU the kernel named, so the index
+	 * is always in range (an arena access needs no proof for the verifier).
+	 */
+	return &qa.cpu_ctxs[cpu];
 }
 
 static int weight_to_idx(u32 weight)
@@ -259,11 +261,16 @@ static bool is_lowpri_user_task(struct task_struct *p)
 /* ---------------------------------------------------------------------------
  * The FIFOs. Only list surgery happens under a lock: the verifier does not
  * allow kfunc calls such as scx_bpf_error() while a res_spin_lock is held.
+ *
+ * The hot ops call these once per task, so they are always inlined: a
+ * BPF-to-BPF call costs a frame per call, and each caller knows the FIFO's
+ * index already, so the lock is picked without reading fifo->idx back.
  */
 
-static void fifo_push_tail(struct qmap_fifo __arena *fifo, task_ctx_t *taskc)
+static __always_inline void fifo_push_tail(s32 fifo_idx, task_ctx_t *taskc)
 {
-	struct bpf_res_spin_lock *lock = fifo_lock(fifo->idx);
+	struct qmap_fifo __arena *fifo = &qa.fifos[fifo_idx];
+	struct bpf_res_spin_lock *lock = fifo_lock(fifo_idx);
 
 	if (lock_or_error(lock))
 		return;
@@ -279,11 +286,23 @@ static void fifo_push_tail(struct qmap_fifo __arena *fifo, task_ctx_t *taskc)
 	bpf_res_spin_unlock(lock);
 }
 
-static task_ctx_t *fifo_pop_head(struct qmap_fifo __arena *fifo)
+static __always_inline task_ctx_t *fifo_pop_head(s32 fifo_idx)
 {
-	struct bpf_res_spin_lock *lock = fifo_lock(fifo->idx);
+	struct qmap_fifo __arena *fifo = &qa.fifos[fifo_idx];
+	struct bpf_res_spin_lock *lock;
 	task_ctx_t *taskc;
 
+	/*
+	 * An empty FIFO is the common case of an idle CPU's dispatch, which
+	 * visits all five. Seeing it empty without the lock is as good as
+	 * seeing it empty under the lock: a push racing with this read could
+	 * equally have taken the lock just after us. Only a non-empty FIFO
+	 * is worth the lock and unlock calls.
+	 */
+	if (!fifo->head)
+		return NULL;
+
+	lock = fifo_lock(fifo_idx);
 	if (lock_or_error(lock))
 		return NULL;
 	taskc = fifo->head;
@@ -303,18 +322,15 @@ static task_ctx_t *fifo_pop_head(struct qmap_fifo __arena *fifo)
 }
 
 /*
- * Takes @taskc off whatever FIFO it is on. Returns true only if this call
- * removed it, so that exactly one of a racing pop and unlink does the
- * accounting for the task.
+ * Takes @taskc off the FIFO @fifo it was seen on. Returns true only if this
+ * call removed it, so that exactly one of a racing pop and unlink does the
+ * accounting for the task. Callers check taskc->fifo first, so a task on no
+ * FIFO (the usual case of a dequeue) costs no call and no lock.
  */
-static bool fifo_unlink(task_ctx_t *taskc)
+static __always_inline bool fifo_unlink(task_ctx_t *taskc, struct qmap_fifo __arena *fifo)
 {
-	struct qmap_fifo __arena *fifo = taskc->fifo;
-	struct bpf_res_spin_lock *lock;
+	struct bpf_res_spin_lock *lock = fifo_lock(fifo->idx);
 
-	if (!fifo)
-		return false;
-	lock = fifo_lock(fifo->idx);
 	if (lock_or_error(lock))
 		return false;
 
@@ -339,8 +355,18 @@ static bool fifo_unlink(task_ctx_t *taskc)
 	return true;
 }
 
+/* Takes @taskc off its FIFO, if it is on one, and keeps nr_highpri_queued right. */
+static __always_inline void fifo_forget(task_ctx_t *taskc)
+{
+	struct qmap_fifo __arena *fifo = taskc->fifo;
+
+	if (fifo && fifo_unlink(taskc, fifo) && highpri_boosting && taskc->highpri)
+		__sync_fetch_and_sub(&qa.nr_highpri_queued, 1);
+}
+
 /* ---------------------------------------------------------------------------
- * The task_ctx slab.
+ * The task_ctx slab. nr_task_ctxs_in_use changes only under slab_lock, so it
+ * is updated there with a plain add instead of a second, atomic access.
  */
 
 static task_ctx_t *slab_alloc(void)
@@ -350,11 +376,11 @@ static task_ctx_t *slab_alloc(void)
 	if (lock_or_error(&slab_lock))
 		return NULL;
 	taskc = qa.task_free_head;
-	if (taskc)
+	if (taskc) {
 		qa.task_free_head = taskc->next_free;
+		qa.nr_task_ctxs_in_use++;
+	}
 	bpf_res_spin_unlock(&slab_lock);
-	if (taskc)
-		__sync_fetch_and_add(&qa.nr_task_ctxs_in_use, 1);
 	return taskc;
 }
 
@@ -364,8 +390,8 @@ static void slab_free(task_ctx_t *taskc)
 		return;
 	taskc->next_free = qa.task_free_head;
 	qa.task_free_head = taskc;
+	qa.nr_task_ctxs_in_use--;
 	bpf_res_spin_unlock(&slab_lock);
-	__sync_fetch_and_sub(&qa.nr_task_ctxs_in_use, 1);
 }
 
 /* ---------------------------------------------------------------------------
@@ -443,9 +469,15 @@ s32 BPF_STRUCT_OPS(qmap_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wak
 	return cpu;
 }
 
-/* Test knob: drop every Nth enqueue so the watchdog sees a stalled task. */
-static bool should_stall(struct task_struct *p)
+/*
+ * Test knob: drop every Nth enqueue so the watchdog sees a stalled task. The
+ * options are tested first: they are constants to the verifier, which then
+ * drops the whole check, p->flags load included, when both are off.
+ */
+static __always_inline bool should_stall(struct task_struct *p)
 {
+	if (!stall_kernel_nth && !stall_user_nth)
+		return false;
 	if (p->flags & PF_KTHREAD)
 		return stall_kernel_nth &&
 		       !(__sync_add_and_fetch(&qa.stall_kernel_seen, 1) % stall_kernel_nth);
@@ -468,7 +500,12 @@ void BPF_STRUCT_OPS(qmap_enqueue, struct task_struct *p, u64 enq_flags)
 	if (should_stall(p))
 		return;
 
-	if (qa.test_error_cnt && !__sync_sub_and_fetch(&qa.test_error_cnt, 1))
+	/*
+	 * The countdown starts at test_error_after and nothing else sets it,
+	 * so with the option off the verifier drops the arena read as well.
+	 */
+	if (test_error_after && qa.test_error_cnt &&
+	    !__sync_sub_and_fetch(&qa.test_error_cnt, 1))
 		scx_bpf_error("test triggering error");
 
 	if (!(taskc = lookup_task_ctx(p)))
@@ -528,13 +565,16 @@ void BPF_STRUCT_OPS(qmap_enqueue, struct task_struct *p, u64 enq_flags)
 
 	/*
 	 * Mark before queueing: once on the FIFO a dispatcher may pop it at
-	 * once, and it must see the flag to balance nr_highpri_queued.
+	 * once, and it must see the flag to balance nr_highpri_queued. Without
+	 * boosting the flag stays false from init_task, so nothing is stored.
 	 */
-	taskc->highpri = highpri_boosting && p->scx.weight >= HIGHPRI_WEIGHT;
-	if (taskc->highpri)
-		__sync_fetch_and_add(&qa.nr_highpri_queued, 1);
+	if (highpri_boosting) {
+		taskc->highpri = p->scx.weight >= HIGHPRI_WEIGHT;
+		if (taskc->highpri)
+			__sync_fetch_and_add(&qa.nr_highpri_queued, 1);
+	}
 
-	fifo_push_tail(&qa.fifos[idx], taskc);
+	fifo_push_tail(idx, taskc);
 	__sync_fetch_and_add(&qa.nr_enqueued, 1);
 }
 
@@ -549,8 +589,7 @@ void BPF_STRUCT_OPS(qmap_dequeue, struct task_struct *p, u64 deq_flags)
 
 	if (!(taskc = lookup_task_ctx(p)))
 		return;
-	if (fifo_unlink(taskc) && taskc->highpri)
-		__sync_fetch_and_sub(&qa.nr_highpri_queued, 1);
+	fifo_forget(taskc);
 }
 
 /*
@@ -610,21 +649,32 @@ static bool dispatch_highpri(bool from_timer)
 }
 
 /*
+ * Without highpri_boosting no task is ever marked highpri, so the scan of
+ * SHARED_DSQ would move nothing and HIGHPRI_DSQ stays empty: both walks
+ * (three iterator kfunc calls each, plus a task storage lookup per task on
+ * SHARED_DSQ) are skipped, and the verifier drops the call altogether.
+ */
+static __always_inline bool expedite_highpri(bool from_timer)
+{
+	return highpri_boosting && dispatch_highpri(from_timer);
+}
+
+/*
  * Takes tasks from the FIFO @cpuc is on until its share for this visit or
  * the batch runs out. Returns true when ops.dispatch() is done.
  */
-static bool dispatch_from_fifo(s32 cpu, struct cpu_ctx __arena *cpuc, u32 *batch)
+static __always_inline bool dispatch_from_fifo(s32 cpu, struct cpu_ctx __arena *cpuc, u32 *batch)
 {
-	u32 fifo_idx = cpuc->dsp_idx % QMAP_NR_FIFOS;
-	struct qmap_fifo __arena *fifo = &qa.fifos[fifo_idx];
+	/* Only qmap_dispatch() sets dsp_idx, always modulo QMAP_NR_FIFOS. */
+	s32 fifo_idx = cpuc->dsp_idx;
 
 	bpf_repeat(BPF_MAX_LOOPS) {
 		struct task_struct *p;
 		task_ctx_t *taskc;
 
-		if (!(taskc = fifo_pop_head(fifo)))
+		if (!(taskc = fifo_pop_head(fifo_idx)))
 			break;
-		if (taskc->highpri)
+		if (highpri_boosting && taskc->highpri)
 			__sync_fetch_and_sub(&qa.nr_highpri_queued, 1);
 
 		/* The task may have exited since it was queued. */
@@ -650,7 +700,7 @@ static bool dispatch_from_fifo(s32 cpu, struct cpu_ctx __arena *cpuc, u32 *batch
 		(*batch)--;
 		cpuc->dsp_cnt--;
 		if (!*batch || !scx_bpf_dispatch_nr_slots()) {
-			if (!dispatch_highpri(false))
+			if (!expedite_highpri(false))
 				move_to_local(SHARED_DSQ);
 			return true;
 		}
@@ -667,11 +717,14 @@ void BPF_STRUCT_OPS(qmap_dispatch, s32 cpu, struct task_struct *prev)
 	task_ctx_t *taskc;
 	s32 i;
 
-	if (dispatch_highpri(false))
+	if (expedite_highpri(false))
 		return;
 
-	/* With highpri tasks still on the FIFOs, pop them before consuming. */
-	if (!qa.nr_highpri_queued && move_to_local(SHARED_DSQ))
+	/*
+	 * With highpri tasks still on the FIFOs, pop them before consuming.
+	 * Without boosting there are none, and the counter is not read.
+	 */
+	if ((!highpri_boosting || !qa.nr_highpri_queued) && move_to_local(SHARED_DSQ))
 		return;
 
 	if (dsp_inf_loop_after && qa.nr_dispatched > dsp_inf_loop_after) {
@@ -691,7 +744,14 @@ void BPF_STRUCT_OPS(qmap_dispatch, s32 cpu, struct task_struct *prev)
 
 	cpuc = cpu_ctx_of(bpf_get_smp_processor_id());
 
-	bpf_for(i, 0, QMAP_NR_FIFOS) {
+	/*
+	 * Plain bounded loops here and below, not bpf_for(): a bpf_for() step
+	 * is a bpf_iter_num_next() kfunc call (inlined by newer verifiers into
+	 * a handful of instructions and stack accesses), against a register
+	 * increment here. This runs on every dispatch, most often on an idle
+	 * CPU that walks both loops to the end.
+	 */
+	for (i = 0; i < QMAP_NR_FIFOS; i++) {
 		/* Share used up: move on to the next FIFO with a fresh one. */
 		if (!cpuc->dsp_cnt) {
 			cpuc->dsp_idx = (cpuc->dsp_idx + 1) % QMAP_NR_FIFOS;
@@ -705,7 +765,7 @@ void BPF_STRUCT_OPS(qmap_dispatch, s32 cpu, struct task_struct *prev)
 
 	/* Nothing of our own to run: let the children dispatch. */
 	if (bpf_ksym_exists(scx_bpf_sub_dispatch)) {
-		bpf_for(i, 0, QMAP_MAX_SUB_SCHEDS) {
+		for (i = 0; i < QMAP_MAX_SUB_SCHEDS; i++) {
 			u64 cgroup_id = qa.sub_sched_cgroup_ids[i];
 
 			if (cgroup_id && scx_bpf_sub_dispatch(cgroup_id))
@@ -724,7 +784,12 @@ void BPF_STRUCT_OPS(qmap_dispatch, s32 cpu, struct task_struct *prev)
 
 void BPF_STRUCT_OPS(qmap_tick, struct task_struct *p)
 {
-	struct cpu_ctx __arena *cpuc = cpu_ctx_of(bpf_get_smp_processor_id());
+	/*
+	 * ops.tick() runs on the CPU whose current task is @p, so this CPU is
+	 * also @p's CPU: no scx_bpf_task_cpu() call is needed below.
+	 */
+	s32 cpu = bpf_get_smp_processor_id();
+	struct cpu_ctx __arena *cpuc = cpu_ctx_of(cpu);
 
 	/*
 	 * The CPU's performance target follows a running average of the
@@ -732,7 +797,7 @@ void BPF_STRUCT_OPS(qmap_tick, struct task_struct *p)
 	 */
 	cpuc->avg_weight = cpuc->avg_weight * 3 / 4 + p->scx.weight / 4;
 	cpuc->cpuperf_target = qidx_to_cpuperf_target[weight_to_idx(cpuc->avg_weight)];
-	scx_bpf_cpuperf_set(scx_bpf_task_cpu(p), cpuc->cpuperf_target);
+	scx_bpf_cpuperf_set(cpu, cpuc->cpuperf_target);
 }
 
 /*
@@ -831,8 +896,7 @@ void BPF_STRUCT_OPS(qmap_exit_task, struct task_struct *p, struct scx_exit_task_
 	 * A task should not still be queued when it goes, but if it were, its
 	 * slab entry must not be reused while a FIFO links to it.
 	 */
-	if (fifo_unlink(taskc) && taskc->highpri)
-		__sync_fetch_and_sub(&qa.nr_highpri_queued, 1);
+	fifo_forget(taskc);
 	slab_free(taskc);
 }
 
@@ -1097,9 +1161,11 @@ static void print_events(void)
 /* Once a second: boost from outside ops.dispatch(), cpuperf, -P output. */
 static int monitor_timerfn(void *map, int *key, struct bpf_timer *timer)
 {
-	bpf_rcu_read_lock();
-	dispatch_highpri(true);
-	bpf_rcu_read_unlock();
+	if (highpri_boosting) {
+		bpf_rcu_read_lock();
+		dispatch_highpri(true);
+		bpf_rcu_read_unlock();
+	}
 
 	monitor_cpuperf();
 

@@ -7,12 +7,16 @@
 # as INFO so the host's tests/vm/bench-table can turn them into medians and ratios. Nothing
 # here judges a figure: the scenario fails only when a measurement could not be taken.
 #
-#   bench.sh [REPS [IDLE_SECONDS [WORKLOAD_SECONDS]]]      3, 10 and 5 unless told otherwise
+#   bench.sh [REPS [IDLE_SECONDS [WORKLOAD_SECONDS [PARTS]]]]  3, 10, 5 and all unless told otherwise
+#
+# PARTS qmap-hot-path skips start, memory and switch figures and keeps the workloads with qmap's
+# bpf_stats: a quicker run for work on qmap's BPF side.
 . /usr/share/scxtest/scenarios/swap-lib.sh
 
 REPS=${1:-3}
 IDLE_SECONDS=${2:-10}
 WORKLOAD_SECONDS=${3:-5}
+PARTS=${4:-all}
 LOADERS=/usr/lib/scx-bench
 require_file /usr/bin/sched-probe "the benchmark's probe is built (tests/vm/probe)"
 require_file "$LOADERS/scx_qmap" "the kernel's scx_qmap loader is built (tests/vm/build-kernel-loaders)"
@@ -56,19 +60,21 @@ workloads() {
 rep=1
 while [ "$rep" -le "$REPS" ]; do
     info "repetition $rep of $REPS at $(uptime_seconds) s uptime"
-    # Cold start, memory, idle CPU and stop, ours and the kernel's alternating.
-    probe start runner-qmap "$IDLE_SECONDS" -- scx-runner /tmp/qmap.toml
-    probe start kernel-qmap "$IDLE_SECONDS" -- "$LOADERS/scx_qmap"
-    probe start runner-simple "$IDLE_SECONDS" -- scx-runner /tmp/simple.toml
-    probe start kernel-simple "$IDLE_SECONDS" -- "$LOADERS/scx_simple"
+    if [ "$PARTS" = all ]; then
+        # Cold start, memory, idle CPU and stop, ours and the kernel's alternating.
+        probe start runner-qmap "$IDLE_SECONDS" -- scx-runner /tmp/qmap.toml
+        probe start kernel-qmap "$IDLE_SECONDS" -- "$LOADERS/scx_qmap"
+        probe start runner-simple "$IDLE_SECONDS" -- scx-runner /tmp/simple.toml
+        probe start kernel-simple "$IDLE_SECONDS" -- "$LOADERS/scx_simple"
 
-    # Switches qmap -> simple: ours pre-verified and stop-start, the kernel's by restart.
-    for mode in pre-verified stop-start; do
-        with_runner "$mode"
-        probe switch "runner-$mode" -- scx-runner switch /tmp/simple.toml
-        stop_runner
-    done
-    probe restart kernel-restart -- "$LOADERS/scx_qmap" -- "$LOADERS/scx_simple"
+        # Switches qmap -> simple: ours pre-verified and stop-start, the kernel's by restart.
+        for mode in pre-verified stop-start; do
+            with_runner "$mode"
+            probe switch "runner-$mode" -- scx-runner switch /tmp/simple.toml
+            stop_runner
+        done
+        probe restart kernel-restart -- "$LOADERS/scx_qmap" -- "$LOADERS/scx_simple"
+    fi
 
     # The workloads under EEVDF, our qmap and the kernel's, with BPF run statistics on.
     NAME=eevdf workloads
