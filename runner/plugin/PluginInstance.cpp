@@ -3,8 +3,12 @@
 
 #include "base/RunnerError.hpp"
 
+#include <scx_runner/exit_event.h>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 namespace scxr {
 
@@ -228,6 +232,20 @@ std::string PluginInstance::dump()
 	};
 	check(call_plugin(id_, "dump", [&] { return library_->entry().dump(handle_, append, &text); }), "dump");
 	return text;
+}
+
+int PluginInstance::exit_event_fd()
+{
+	const auto *extension = static_cast<const scxr_exit_event_extension *>(
+		library_->extension(SCXR_EXIT_EVENT_EXTENSION, sizeof(scxr_exit_event_extension)));
+	if (!extension || !extension->exit_fd)
+		return -1;
+	try {
+		return std::max(extension->exit_fd(handle_), -1);
+	} catch (...) {
+		spdlog::error("[{}] threw a C++ exception out of exit_fd() (a plugin bug)", id_);
+		return -1;
+	}
 }
 
 void PluginInstance::log_from_plugin(void *context, scxr_log_level level, const char *message) noexcept

@@ -40,6 +40,10 @@ public:
 	// schema learnt from its first reading.
 	std::vector<StatSample> stats();
 	std::string dump();
+	// A descriptor that turns readable when the attached scheduler exits (the plugin's
+	// exit-event extension), for the loop to wait on instead of polling; -1 when the plugin
+	// has none. Owned by the instance.
+	int exit_event_fd();
 
 	bool attached() const { return attached_; }
 	const PluginLibrary &library() const { return *library_; }

@@ -79,7 +79,9 @@ ActiveScheduler::Clock::time_point ActiveScheduler::next_wake(Clock::time_point 
 	Clock::time_point wake = deadline;
 	// While a swap verifies, the old scheduler's exit is looked at when the swap ends.
 	if (instance_ && !swap_) {
-		wake = std::min(wake, next_poll_);
+		// With an exit event the loop wakes on its descriptor instead: no timer while idle.
+		if (exit_event_fd() < 0)
+			wake = std::min(wake, next_poll_);
 		if (!current_.runner.effective_stats_interval().is_zero())
 			wake = std::min(wake, next_stats_);
 	}
@@ -89,6 +91,13 @@ ActiveScheduler::Clock::time_point ActiveScheduler::next_wake(Clock::time_point 
 }
 
 int ActiveScheduler::verify_fd() const { return swap_ ? swap_->fd() : -1; }
+
+int ActiveScheduler::exit_event_fd() const
+{
+	if (!state_.running() || !instance_ || swap_ || !instance_->attached())
+		return -1;
+	return instance_->exit_event_fd();
+}
 
 bool ActiveScheduler::verify_still_running() const { return swap_ && !swap_->verify_ended(); }
 
@@ -110,7 +119,11 @@ void ActiveScheduler::restart_if_due()
 
 void ActiveScheduler::poll_if_due()
 {
-	if (!state_.running() || !instance_ || swap_ || Clock::now() < next_poll_)
+	if (!state_.running() || !instance_ || swap_)
+		return;
+	// With an exit event, every turn of the loop looks (a turn happens only when something
+	// woke it, and poll() only reads memory); without one, the timer says when.
+	if (exit_event_fd() < 0 && Clock::now() < next_poll_)
 		return;
 	next_poll_ = Clock::now() + settings_.poll_interval.to_chrono();
 	if (std::optional<SchedulerExit> exit = instance_->poll())

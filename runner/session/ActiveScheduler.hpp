@@ -58,6 +58,9 @@ public:
 	bool swapping() const { return swap_ != nullptr; }
 	// Readable once a swap's background verify ended; -1 without one.
 	int verify_fd() const;
+	// The attached scheduler's exit event (PluginInstance::exit_event_fd) while the loop
+	// should wait on it: running, not swapping. -1 otherwise, or when the plugin has none.
+	int exit_event_fd() const;
 
 	void finish_swap_if_verified(ControlServer *control);
 	void restart_if_due();

@@ -118,6 +118,8 @@ void Session::wait_until(Clock::time_point wake)
 	}
 	if (const int verify = scheduler_.verify_fd(); verify >= 0)
 		descriptors.push_back({verify, POLLIN, 0});
+	if (const int exit_event = scheduler_.exit_event_fd(); exit_event >= 0)
+		descriptors.push_back({exit_event, POLLIN, 0});
 	if (watcher_) {
 		descriptors.push_back({watcher_->fd(), POLLIN, 0});
 		if (auto due = watcher_->time_until_due(Clock::now()))

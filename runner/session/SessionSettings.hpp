@@ -12,7 +12,8 @@ namespace scxr {
 // How a Session runs, from the command line.
 struct SessionSettings {
 	std::optional<Duration> run_for; // --duration
-	// How often the loop asks the plugin whether the scheduler exited.
+	// How often the loop asks the plugin whether the scheduler exited, when the plugin offers
+	// no exit event to wait on (scx_runner/exit_event.h; 1.0 plugins, BPF without exit_events).
 	Duration poll_interval = Duration::from_nanoseconds(100'000'000);
 	// Print the whole verifier log on a rejection, not only its tail.
 	bool full_verifier_log = false;
