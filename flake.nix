@@ -66,6 +66,8 @@
         in
         {
           default = pkgs.mkShell {
+            # The package's build inputs (libbpf, tomlplusplus, spdlog, nlohmann_json, ...) come
+            # from here, so each is named once, in nix/package.nix.
             inputsFrom = [ self.packages.${system}.runner ];
             packages = [
               # BPF: bpf/meson.build finds it as `clang`; unwrapped, as in nix/package.nix.

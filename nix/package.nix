@@ -16,6 +16,7 @@
   zlib,
   tomlplusplus,
   spdlog,
+  nlohmann_json,
   catch2_3,
 }:
 
@@ -56,6 +57,7 @@ stdenv.mkDerivation (finalAttrs: {
     zlib
     tomlplusplus
     spdlog # propagates fmt
+    nlohmann_json # header-only; every JSON the runner reads or writes
   ];
 
   checkInputs = [ catch2_3 ];

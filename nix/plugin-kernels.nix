@@ -28,13 +28,13 @@ let
       versions = map (captures: builtins.elemAt captures 1) (
         matchesOf "requirement::[a-z_]+\\((\"[^\"]*\", )*\"([0-9]+(\\.[0-9]+)+)\", \"" source
       );
-      # make_entry<...>({"qmap", ...}): the plugin's id, which profiles name.
-      ids = matchesOf "make_entry<[^>]*>\\([[:space:]]*\\{\"([^\"]+)\"" source;
+      # PluginInfo kInfo{"qmap", ...}: the plugin's id, which profiles name.
+      ids = matchesOf "PluginInfo [A-Za-z]+\\{[[:space:]]*\"([^\"]+)\"" source;
     in
     if versions == [ ] then
       throw "nix/plugin-kernels.nix: no kernel requirements found in plugins/${directory}/plugin_entry.cpp; list them with requirement::... (scx_runner/sdk/Entry.hpp)"
     else if builtins.length ids != 1 then
-      throw "nix/plugin-kernels.nix: cannot find the plugin id (make_entry<...>({\"id\", ...})) in plugins/${directory}/plugin_entry.cpp"
+      throw "nix/plugin-kernels.nix: cannot find the plugin id (PluginInfo kInfo{\"id\", ...}) in plugins/${directory}/plugin_entry.cpp"
     else
       {
         name = builtins.head (builtins.head ids);

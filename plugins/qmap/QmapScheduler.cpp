@@ -47,16 +47,6 @@ uint64_t cgroup_id_of(const std::string &path)
 	return status.st_ino;
 }
 
-sdk::StatRow counter(const char *name, uint64_t value, const char *unit, const char *help)
-{
-	return {name, SCXR_STAT_COUNTER, static_cast<double>(value), unit, help};
-}
-
-sdk::StatRow gauge(const char *name, double value, const char *unit, const char *help)
-{
-	return {name, SCXR_STAT_GAUGE, value, unit, help};
-}
-
 } // namespace
 
 QmapScheduler::QmapScheduler(const sdk::Host &host) : SkeletonScheduler(host, "qmap") {}
@@ -167,59 +157,42 @@ void QmapScheduler::before_attach()
 	std::memset(&skeleton()->arena->qa, 0, offsetof(qmap_arena, task_ctxs));
 }
 
-std::vector<sdk::StatRow> QmapScheduler::stats()
+void QmapScheduler::stats(sdk::StatValues &values)
 {
 	const auto view = arena_view();
 	const QmapCounters c = view ? view->counters() : QmapCounters{};
 
-	std::vector<sdk::StatRow> rows = {
-		counter("enqueued", c.enqueued, "tasks", "tasks queued on the five FIFOs"),
-		counter("dispatched", c.dispatched, "tasks", "tasks moved from the FIFOs to the shared queue"),
-		gauge("enqueued_minus_dispatched", static_cast<double>(c.enqueued) - static_cast<double>(c.dispatched),
-		      "tasks", "FIFO entries not dispatched (yet): dequeued or still waiting"),
-		counter("reenqueued", c.reenqueued, "tasks",
-			"enqueues the kernel repeated, e.g. after a higher class took the CPU"),
-		counter("reenqueued_cpu0", c.reenqueued_cpu0, "tasks", "of those, tasks that were on CPU 0"),
-		counter("dequeued", c.dequeued, "tasks", "tasks the kernel took back from the scheduler"),
-		counter("core_sched_execed", c.core_sched_execed, "tasks",
-			"dequeues because core scheduling ran the task on a sibling"),
-		counter("enqueue_direct_dispatches", c.enqueue_direct_dispatches, "tasks",
-			"tasks sent from enqueue straight to an idle CPU"),
-		counter("expedited_local", c.expedited_local, "tasks",
-			"boosted tasks moved to the dispatching CPU"),
-		counter("expedited_remote", c.expedited_remote, "tasks", "boosted tasks moved to another CPU"),
-		counter("expedited_from_timer", c.expedited_from_timer, "tasks",
-			"boosted tasks moved by the once-a-second timer"),
-		counter("expedited_lost", c.expedited_lost, "tasks",
-			"boosted tasks that left the queue before they could be moved"),
-		gauge("highpri_queued", static_cast<double>(c.highpri_queued), "tasks",
-		      "boosted tasks waiting on the FIFOs"),
-		gauge("task_ctxs_in_use", static_cast<double>(c.task_ctxs_in_use), "tasks",
-		      "task contexts taken from the slab"),
-		gauge("task_ctx_capacity", c.task_ctx_capacity, "tasks", "size of the task context slab (max_tasks)"),
-	};
+	values.set("enqueued", c.enqueued);
+	// Two counters read a moment apart: the difference wraps to a small negative number when a
+	// dispatch lands between the reads, so it is signed.
+	values.set("enqueued_minus_dispatched", static_cast<int64_t>(c.enqueued - c.dispatched));
+	values.set("reenqueued", c.reenqueued);
+	values.set("reenqueued_cpu0", c.reenqueued_cpu0);
+	values.set("dequeued", c.dequeued);
+	values.set("core_sched_execed", c.core_sched_execed);
+	values.set("dispatched", c.dispatched);
+	values.set("enqueue_direct_dispatches", c.enqueue_direct_dispatches);
+	values.set("highpri_queued", c.highpri_queued);
+	values.set("expedited_local", c.expedited_local);
+	values.set("expedited_remote", c.expedited_remote);
+	values.set("expedited_from_timer", c.expedited_from_timer);
+	values.set("expedited_lost", c.expedited_lost);
 	static const char *const kFifoNames[QMAP_NR_FIFOS] = {"fifo0_queued", "fifo1_queued", "fifo2_queued",
 							       "fifo3_queued", "fifo4_queued"};
 	for (unsigned fifo = 0; fifo < QMAP_NR_FIFOS; ++fifo)
-		rows.push_back(gauge(kFifoNames[fifo], c.fifo_queued[fifo], "tasks",
-				     "tasks waiting on this FIFO (higher index: heavier tasks, served more)"));
+		values.set(kFifoNames[fifo], c.fifo_queued[fifo]);
+	values.set("task_ctxs_in_use", c.task_ctxs_in_use);
+	values.set("task_ctx_capacity", c.task_ctx_capacity);
 	if (skeleton() && skeleton()->rodata->test_error_after)
-		rows.push_back(gauge("error_countdown", c.test_error_countdown, "enqueues",
-				     "enqueues left before the test error (error_after_enqueues)"));
-	// Without scx_bpf_cpuperf_cur the BPF side cannot measure these; zeros would look real.
+		values.set("error_countdown", c.test_error_countdown);
 	if (kernel_has_cpuperf_) {
-		rows.push_back(gauge("cpuperf_cur_min", c.cpuperf_min, "1/1024", "lowest current CPU performance level"));
-		rows.push_back(gauge("cpuperf_cur_avg", c.cpuperf_avg, "1/1024",
-				     "capacity-weighted average current performance level"));
-		rows.push_back(gauge("cpuperf_cur_max", c.cpuperf_max, "1/1024", "highest current CPU performance level"));
-		rows.push_back(gauge("cpuperf_target_min", c.cpuperf_target_min, "1/1024",
-				     "lowest performance target qmap set"));
-		rows.push_back(gauge("cpuperf_target_avg", c.cpuperf_target_avg, "1/1024",
-				     "average performance target qmap set"));
-		rows.push_back(gauge("cpuperf_target_max", c.cpuperf_target_max, "1/1024",
-				     "highest performance target qmap set"));
+		values.set("cpuperf_cur_min", c.cpuperf_min);
+		values.set("cpuperf_cur_avg", c.cpuperf_avg);
+		values.set("cpuperf_cur_max", c.cpuperf_max);
+		values.set("cpuperf_target_min", c.cpuperf_target_min);
+		values.set("cpuperf_target_avg", c.cpuperf_target_avg);
+		values.set("cpuperf_target_max", c.cpuperf_target_max);
 	}
-	return rows;
 }
 
 std::string QmapScheduler::dump()

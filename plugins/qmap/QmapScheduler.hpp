@@ -12,7 +12,6 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <vector>
 
 // The generated skeleton (qmap.skel.h). Only QmapScheduler.cpp and tests include it: its
 // functions are static, and a member type naming one of them would differ per file. So the
@@ -34,7 +33,8 @@ public:
 	// struct_ops table (flags, dump length, sub-scheduler cgroup) and the exit dump buffer's
 	// size. All of these are fixed once load() has run.
 	void configure(const sdk::OptionValues &options) override;
-	std::vector<sdk::StatRow> stats() override;
+	// The values of kStats (QmapStats.hpp), read from the arena.
+	void stats(sdk::StatValues &values) override;
 	std::string dump() override;
 
 	// What load() changes for the kernel described by `kernel`, before the BPF load: on kernels

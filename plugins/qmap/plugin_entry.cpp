@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// The one symbol qmap.so exports: its description, option schema and kernel requirements.
+// The one symbol qmap.so exports: its description, option schema, kernel requirements and stats
+// schema.
 #include "QmapOptions.hpp"
 #include "QmapScheduler.hpp"
+#include "QmapStats.hpp"
 
 #include "scx_runner/sdk/Entry.hpp"
 
@@ -29,10 +31,11 @@ constexpr scxr_requirement kRequirements[] = {
 	requirement::type("sched_ext_ops_cid", "7.2", "the sched_ext kfunc signatures qmap is built against"),
 };
 
+constexpr PluginInfo kInfo{
+	"qmap", "1.0.0", "five weighted FIFOs in a BPF arena, with boosting, core-sched ordering and test knobs",
+	scxr::qmap_plugin::kOptions, kRequirements, scxr::qmap_plugin::kStats};
+
 } // namespace
 
 extern "C" SCXR_PLUGIN_EXPORT const scxr_plugin_entry scx_runner_plugin_entry =
-	make_entry<scxr::qmap_plugin::QmapScheduler>(
-		{"qmap", "1.0.0",
-		 "five weighted FIFOs in a BPF arena, with boosting, core-sched ordering and test knobs",
-		 scxr::qmap_plugin::kOptions, kRequirements});
+	make_entry<scxr::qmap_plugin::QmapScheduler, kInfo>();

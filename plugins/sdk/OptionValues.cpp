@@ -5,10 +5,14 @@
 
 namespace scxr::sdk {
 
-OptionValues::OptionValues(const scxr_option_setting *settings, size_t count)
+OptionValues::OptionValues(const scxr_option_setting *settings, size_t count, size_t stride)
 {
+	if (count > 0 && (!settings || stride < sizeof(scxr_option_setting)))
+		throw PluginError(SCXR_ERR_INVALID_ARGUMENT, "option settings without elements of the 1.1 size");
+	const auto *bytes = reinterpret_cast<const unsigned char *>(settings);
 	for (size_t index = 0; index < count; ++index) {
-		const scxr_option_setting &setting = settings[index];
+		// A newer host's settings may be longer; the fields this header knows come first.
+		const auto &setting = *reinterpret_cast<const scxr_option_setting *>(bytes + index * stride);
 		if (!setting.name)
 			throw PluginError(SCXR_ERR_INVALID_ARGUMENT, "option setting without a name");
 		Entry entry{setting.type, setting.value, {}, setting.from_profile};

@@ -69,15 +69,11 @@ DispatchCounts SimpleScheduler::read_dispatch_counts() const
 
 const char *SimpleScheduler::mode_name() const { return skeleton()->rodata->fifo_mode ? "fifo" : "vtime"; }
 
-std::vector<sdk::StatRow> SimpleScheduler::stats()
+void SimpleScheduler::stats(sdk::StatValues &values)
 {
 	const DispatchCounts counts = read_dispatch_counts();
-	return {
-		{"local_dispatches", SCXR_STAT_COUNTER, static_cast<double>(counts.local), "tasks",
-		 "tasks sent straight to an idle CPU when they woke up"},
-		{"global_dispatches", SCXR_STAT_COUNTER, static_cast<double>(counts.global), "tasks",
-		 "tasks queued on the shared dispatch queue"},
-	};
+	values.set("local_dispatches", counts.local);
+	values.set("global_dispatches", counts.global);
 }
 
 std::string SimpleScheduler::dump()

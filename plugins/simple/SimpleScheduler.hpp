@@ -9,7 +9,6 @@
 
 #include <cstdint>
 #include <string>
-#include <vector>
 
 // The generated skeleton (simple.skel.h). Only SimpleScheduler.cpp and tests include it: its
 // functions are static, and a member type naming one of them would differ per file. So the
@@ -32,7 +31,7 @@ public:
 	// Opens the skeleton and writes the options into its rodata, the struct_ops table and the
 	// exit dump buffer's size: all of these are fixed once load() has run.
 	void configure(const sdk::OptionValues &options) override;
-	std::vector<sdk::StatRow> stats() override;
+	void stats(sdk::StatValues &values) override;
 	std::string dump() override;
 
 private:

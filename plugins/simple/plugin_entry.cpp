@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// The one symbol simple.so exports: its description, option schema and kernel requirements.
+// The one symbol simple.so exports: its description, option schema, kernel requirements and
+// stats schema.
 #include "SimpleOptions.hpp"
 #include "SimpleScheduler.hpp"
 
@@ -19,10 +20,11 @@ constexpr scxr_requirement kRequirements[] = {
 	requirement::kfunc("scx_bpf_dsq_move_to_local", "6.13", "sched_ext DSQ move API"),
 };
 
+constexpr PluginInfo kInfo{
+	"simple", "1.0.0", "one shared queue: weighted vtime fairness or FIFO, idle CPUs served directly",
+	scxr::simple_plugin::kOptions, kRequirements, scxr::simple_plugin::kStats};
+
 } // namespace
 
 extern "C" SCXR_PLUGIN_EXPORT const scxr_plugin_entry scx_runner_plugin_entry =
-	make_entry<scxr::simple_plugin::SimpleScheduler>(
-		{"simple", "1.0.0",
-		 "one shared queue: weighted vtime fairness or FIFO, idle CPUs served directly",
-		 scxr::simple_plugin::kOptions, kRequirements});
+	make_entry<scxr::simple_plugin::SimpleScheduler, kInfo>();

@@ -3,7 +3,7 @@
 
 #include "control/ControlClient.hpp"
 #include "output/ErrorPrinter.hpp"
-#include "output/JsonWriter.hpp"
+#include "output/Json.hpp"
 #include "kernel/KernelProbe.hpp"
 #include "kernel/LibbpfLog.hpp"
 #include "base/Logging.hpp"
@@ -17,8 +17,10 @@
 #include "session/SignalFd.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
 #include <csignal>
 #include <cstdio>
@@ -42,74 +44,112 @@ std::string_view requirement_kind_name(scxr_requirement_kind kind)
 
 // An option's value as JSON: durations as the strings a profile uses ("20ms"), unset
 // strings as null, everything else as its JSON type.
-void write_option_value(JsonWriter &writer, const scxr_option_desc &option, const scxr_option_value &value)
+Json option_value_json(const scxr_option_desc &option, const scxr_option_value &value)
 {
 	switch (option.type) {
-	case SCXR_OPT_BOOL: writer.value(value.b); break;
-	case SCXR_OPT_INT: writer.value(value.i); break;
-	case SCXR_OPT_UINT: writer.value(value.u); break;
-	case SCXR_OPT_FLOAT: writer.value(value.f); break;
-	case SCXR_OPT_DURATION: writer.value(Duration::from_nanoseconds(value.u).to_string()); break;
+	case SCXR_OPT_BOOL: return value.b;
+	case SCXR_OPT_INT: return value.i;
+	case SCXR_OPT_UINT: return value.u;
+	case SCXR_OPT_FLOAT: return json_number(value.f);
+	case SCXR_OPT_DURATION: return Duration::from_nanoseconds(value.u).to_string();
 	case SCXR_OPT_STRING:
 	case SCXR_OPT_ENUM:
-	case SCXR_OPT_PATH:
-		if (value.s)
-			writer.value(value.s);
-		else
-			writer.null();
-		break;
+	case SCXR_OPT_PATH: return value.s ? Json(value.s) : Json(nullptr);
 	}
+	return nullptr;
 }
 
-void write_plugin_json(JsonWriter &writer, const PluginLibrary &plugin)
+Json option_json(const scxr_option_desc &option)
+{
+	Json json;
+	json["name"] = option.name;
+	json["type"] = OptionSchema::type_name(option.type);
+	json["default"] = option_value_json(option, option.default_value);
+	if (option.has_min)
+		json["min"] = option_value_json(option, option.min);
+	if (option.has_max)
+		json["max"] = option_value_json(option, option.max);
+	if (option.unit && *option.unit)
+		json["unit"] = option.unit;
+	json["help"] = option.help ? option.help : "";
+	if (option.type == SCXR_OPT_ENUM)
+		json["values"] = OptionSchema::enum_values(option);
+	return json;
+}
+
+Json requirement_json(const scxr_requirement &requirement)
+{
+	Json json;
+	json["kind"] = requirement_kind_name(requirement.kind);
+	json["name"] = requirement.name;
+	if (requirement.member)
+		json["member"] = requirement.member;
+	json["since"] = requirement.since ? requirement.since : "";
+	json["feature"] = requirement.feature ? requirement.feature : "";
+	return json;
+}
+
+Json stat_json(const StatDescriptor &stat)
+{
+	Json json;
+	json["name"] = stat.name;
+	json["group"] = stat.group;
+	json["kind"] = StatSchema::kind_name(stat.kind);
+	json["type"] = StatSchema::type_name(stat.type);
+	json["unit"] = stat.unit;
+	json["help"] = stat.help;
+	return json;
+}
+
+Json plugin_json(const PluginLibrary &plugin)
 {
 	const scxr_plugin_entry &entry = plugin.entry();
-	writer.begin_object();
-	writer.key("id").value(plugin.id());
-	writer.key("version").value(plugin.version());
-	writer.key("description").value(plugin.description());
-	writer.key("path").value(plugin.path().string());
-	writer.key("abi").value(fmt::format("{}.{}", entry.abi_major, entry.abi_minor));
-	writer.key("options").begin_array();
-	for (const scxr_option_desc &option : plugin.schema().options()) {
-		writer.begin_object();
-		writer.key("name").value(option.name);
-		writer.key("type").value(OptionSchema::type_name(option.type));
-		writer.key("default");
-		write_option_value(writer, option, option.default_value);
-		if (option.has_min) {
-			writer.key("min");
-			write_option_value(writer, option, option.min);
-		}
-		if (option.has_max) {
-			writer.key("max");
-			write_option_value(writer, option, option.max);
-		}
-		if (option.unit && *option.unit)
-			writer.key("unit").value(option.unit);
-		writer.key("help").value(option.help ? option.help : "");
-		if (option.type == SCXR_OPT_ENUM) {
-			writer.key("values").begin_array();
-			for (const std::string &value : OptionSchema::enum_values(option))
-				writer.value(value);
-			writer.end_array();
-		}
-		writer.end_object();
+	Json json;
+	json["id"] = plugin.id();
+	json["version"] = plugin.version();
+	json["description"] = plugin.description();
+	json["path"] = plugin.path().string();
+	json["abi"] = fmt::format("{}.{}", entry.abi_major, entry.abi_minor);
+	json["options"] = Json::array();
+	for (const scxr_option_desc &option : plugin.schema().options())
+		json["options"].push_back(option_json(option));
+	json["requirements"] = Json::array();
+	for (const scxr_requirement &requirement : plugin.requirements())
+		json["requirements"].push_back(requirement_json(requirement));
+	// A 1.0 plugin publishes no stats schema: its stats are named only at run time.
+	if (plugin.abi_minor() >= 1) {
+		json["stats"] = Json::array();
+		for (const StatDescriptor &stat : plugin.stat_schema().stats())
+			json["stats"].push_back(stat_json(stat));
 	}
-	writer.end_array();
-	writer.key("requirements").begin_array();
-	for (const scxr_requirement &requirement : plugin.requirements()) {
-		writer.begin_object();
-		writer.key("kind").value(requirement_kind_name(requirement.kind));
-		writer.key("name").value(requirement.name);
-		if (requirement.member)
-			writer.key("member").value(requirement.member);
-		writer.key("since").value(requirement.since ? requirement.since : "");
-		writer.key("feature").value(requirement.feature ? requirement.feature : "");
-		writer.end_object();
+	return json;
+}
+
+// The stats schema, a group per heading in the order the plugin lists them.
+void write_stats_text(std::ostream &out, const PluginLibrary &plugin)
+{
+	if (plugin.abi_minor() == 0) {
+		out << "  stats: named at run time (the plugin is built for ABI 1.0)\n";
+		return;
 	}
-	writer.end_array();
-	writer.end_object();
+	const std::vector<StatDescriptor> &stats = plugin.stat_schema().stats();
+	out << (stats.empty() ? "  stats: none\n" : "  stats:\n");
+	std::vector<std::string> groups;
+	for (const StatDescriptor &stat : stats)
+		if (std::find(groups.begin(), groups.end(), stat.group) == groups.end())
+			groups.push_back(stat.group);
+	for (const std::string &group : groups) {
+		const bool headed = !group.empty();
+		if (headed)
+			out << fmt::format("    {}:\n", group);
+		for (const StatDescriptor &stat : stats) {
+			if (stat.group != group)
+				continue;
+			const std::string unit = stat.unit.empty() ? "" : ", " + stat.unit;
+			out << fmt::format("{}{} ({} {}{}): {}\n", headed ? "      " : "    ", stat.name,
+					   StatSchema::type_name(stat.type), StatSchema::kind_name(stat.kind), unit, stat.help);
+		}
+	}
 }
 
 void write_plugin_text(std::ostream &out, const PluginLibrary &plugin)
@@ -140,6 +180,7 @@ void write_plugin_text(std::ostream &out, const PluginLibrary &plugin)
 		out << fmt::format("  needs: {}{}{}\n", KernelProbe::describe(requirement),
 				   requirement.feature ? fmt::format(" ({})", requirement.feature) : "",
 				   requirement.since ? fmt::format(", Linux {}+", requirement.since) : "");
+	write_stats_text(out, plugin);
 }
 
 } // namespace
@@ -249,28 +290,23 @@ ExitCode Application::list_plugins(const CliOptions &options)
 	const PluginLoader loader = plugin_loader(options);
 	const PluginLoader::Listing listing = loader.list();
 	if (options.json) {
-		JsonWriter writer;
-		writer.begin_object();
-		writer.key("runner_abi").value(fmt::format("{}.{}", SCXR_ABI_MAJOR, SCXR_ABI_MINOR));
-		writer.key("search_path").begin_array();
+		Json document;
+		document["runner_abi"] = fmt::format("{}.{}", SCXR_ABI_MAJOR, SCXR_ABI_MINOR);
+		document["search_path"] = Json::array();
 		for (const auto &directory : loader.directories())
-			writer.value(directory.string());
-		writer.end_array();
-		writer.key("plugins").begin_array();
+			document["search_path"].push_back(directory.string());
+		document["plugins"] = Json::array();
 		for (const auto &plugin : listing.plugins)
-			write_plugin_json(writer, *plugin);
-		writer.end_array();
-		writer.key("problems").begin_array();
+			document["plugins"].push_back(plugin_json(*plugin));
+		document["problems"] = Json::array();
 		for (const PluginLoader::Problem &problem : listing.problems) {
-			writer.begin_object();
-			writer.key("path").value(problem.path.string());
-			writer.key("exit_code").value(static_cast<int64_t>(to_int(problem.code)));
-			writer.key("message").value(problem.message);
-			writer.end_object();
+			Json json;
+			json["path"] = problem.path.string();
+			json["exit_code"] = to_int(problem.code);
+			json["message"] = problem.message;
+			document["problems"].push_back(std::move(json));
 		}
-		writer.end_array();
-		writer.end_object();
-		out_ << writer.str() << '\n';
+		out_ << json_text(document) << '\n';
 		return ExitCode::ok;
 	}
 	for (const auto &plugin : listing.plugins)
@@ -324,25 +360,6 @@ ExitCode Application::run(const CliOptions &options)
 }
 
 namespace {
-
-void write_reply_fields(JsonWriter &writer, const ControlReply &reply)
-{
-	for (const auto &[name, value] : reply.fields()) {
-		writer.key(name);
-		if (const auto *text = std::get_if<std::string>(&value))
-			writer.value(*text);
-		else if (const auto *number = std::get_if<int64_t>(&value))
-			writer.value(*number);
-		else if (const auto *flag = std::get_if<bool>(&value))
-			writer.value(*flag);
-		else if (const auto *object = std::get_if<ControlReply::Object>(&value)) {
-			writer.begin_object();
-			for (const auto &[key, text] : *object)
-				writer.key(key).value(text);
-			writer.end_object();
-		}
-	}
-}
 
 std::string reply_text(const ControlReply &reply, std::string_view name)
 {
@@ -410,34 +427,27 @@ ExitCode Application::status(const CliOptions &options)
 	}
 
 	if (options.json) {
-		JsonWriter writer;
-		writer.begin_object();
-		writer.key("kernel").begin_object();
-		writer.key("sched_ext").value(sched_ext);
-		writer.key("state");
-		sched_ext ? writer.value(state) : writer.null();
-		writer.key("ops");
-		ops.empty() ? writer.null() : writer.value(ops);
-		writer.key("enable_seq");
+		Json kernel;
+		kernel["sched_ext"] = sched_ext;
+		kernel["state"] = sched_ext ? Json(state) : Json(nullptr);
+		kernel["ops"] = ops.empty() ? Json(nullptr) : Json(ops);
 		int64_t sequence = 0;
 		const auto [end, parse_error] =
 			std::from_chars(enable_seq.data(), enable_seq.data() + enable_seq.size(), sequence);
-		if (!enable_seq.empty() && parse_error == std::errc() && end == enable_seq.data() + enable_seq.size())
-			writer.value(sequence);
-		else
-			writer.null();
-		writer.end_object();
-		writer.key("runner");
+		const bool has_sequence =
+			!enable_seq.empty() && parse_error == std::errc() && end == enable_seq.data() + enable_seq.size();
+		kernel["enable_seq"] = has_sequence ? Json(sequence) : Json(nullptr);
+		Json document;
+		document["kernel"] = std::move(kernel);
 		if (runner) {
-			writer.begin_object();
-			write_reply_fields(writer, *runner);
-			writer.end_object();
+			// The reply's fields as the runner sent them; "ok" is implied by having a runner.
+			document["runner"] = runner->to_json();
+			document["runner"].erase("ok");
 		} else {
-			writer.null();
-			writer.key("runner_problem").value(runner_problem);
+			document["runner"] = nullptr;
+			document["runner_problem"] = runner_problem;
 		}
-		writer.end_object();
-		out_ << writer.str() << '\n';
+		out_ << json_text(document) << '\n';
 		return ExitCode::ok;
 	}
 

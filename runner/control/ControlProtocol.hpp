@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #pragma once
 
+#include "output/Json.hpp"
+
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -30,8 +32,8 @@ struct ControlRequest {
 };
 
 // One reply: "ok" plus fields in the order they were added. A field is a string, an integer, a
-// boolean or a flat object of string values (a plugin's options); that is all status needs,
-// and it keeps the hand-written reader small.
+// boolean or a flat object of string values (a plugin's options); that is all status needs, so
+// a reader can hand every field to its caller as one of these few types.
 class ControlReply {
 public:
 	using Object = std::vector<std::pair<std::string, std::string>>;
@@ -63,7 +65,9 @@ public:
 	const bool *find_bool(std::string_view name) const;
 	const Object *find_object(std::string_view name) const;
 
-	// One line of JSON ending in '\n'.
+	// The reply as one JSON object: "ok", then the fields in their order.
+	Json to_json() const;
+	// to_json() as one line of text ending in '\n' (json_text(): never invalid UTF-8).
 	std::string to_line() const;
 
 	bool operator==(const ControlReply &) const = default;
@@ -97,16 +101,12 @@ public:
 	// The line a client sends for request, '\n' included.
 	static std::string format_request(const ControlRequest &request);
 
-	// Parses a reply line as to_line() writes it. Accepts any JSON whitespace and escapes
-	// (\uXXXX with surrogate pairs, to UTF-8); numbers must be integers; nested objects must
-	// hold only scalars (their values become text). Throws std::invalid_argument naming what
-	// is wrong and where.
+	// Parses a reply line as to_line() writes it: any JSON spelling of one object whose values
+	// are strings, integers (64-bit), booleans or objects of those (their values become text);
+	// a null value counts as a field that is not there. Text that is not JSON, and so also
+	// text that is not UTF-8, is refused: a runner never writes it. Throws
+	// std::invalid_argument naming what is wrong and where, without echoing the peer's bytes.
 	static ControlReply parse_reply(std::string_view line);
-
-	// text as a JSON string literal, quotes included: '"', '\\' and control characters
-	// escaped; bytes that are not valid UTF-8 become U+FFFD, so the output is always valid
-	// JSON whatever a profile path or a plugin's message contains.
-	static std::string quote_json(std::string_view text);
 };
 
 } // namespace scxr

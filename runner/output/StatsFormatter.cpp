@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "output/StatsFormatter.hpp"
 
-#include "output/JsonWriter.hpp"
+#include "output/Json.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <ctime>
+#include <type_traits>
+#include <variant>
 
 namespace scxr {
 
@@ -25,27 +28,41 @@ std::string StatsFormatter::format_number(double value)
 	return fmt::format("{}", value);
 }
 
+std::string StatsFormatter::format_value(const StatValue &value)
+{
+	// Integers digit for digit, whatever their size; doubles as format_number() writes them.
+	if (const double *number = std::get_if<double>(&value))
+		return format_number(*number);
+	return std::visit([](auto number) { return fmt::format("{}", number); }, value);
+}
+
 std::string StatsFormatter::text(const std::string &plugin_id, const std::vector<StatSample> &samples)
 {
 	std::string line = plugin_id + ":";
 	for (const StatSample &sample : samples)
-		line += fmt::format(" {}={}", sample.name, format_number(sample.value));
+		line += fmt::format(" {}={}", sample.name, format_value(sample.value));
 	return line;
 }
 
 std::string StatsFormatter::json(std::chrono::system_clock::time_point when, const std::string &plugin_id,
 				 const std::vector<StatSample> &samples)
 {
-	JsonWriter writer;
-	writer.begin_object();
-	writer.key("timestamp").value(iso8601(when));
-	writer.key("plugin").value(plugin_id);
-	writer.key("stats").begin_object();
+	Json stats = Json::object(); // {} for a plugin without stats, not null
 	for (const StatSample &sample : samples)
-		writer.key(sample.name).value(sample.value);
-	writer.end_object();
-	writer.end_object();
-	return writer.str();
+		std::visit(
+			[&](auto number) {
+				// Integers go out exactly; json_number() keeps whole doubles free of ".0".
+				if constexpr (std::is_floating_point_v<decltype(number)>)
+					stats[sample.name] = json_number(number);
+				else
+					stats[sample.name] = number;
+			},
+			sample.value);
+	Json line;
+	line["timestamp"] = iso8601(when);
+	line["plugin"] = plugin_id;
+	line["stats"] = std::move(stats);
+	return json_text(line);
 }
 
 std::string StatsFormatter::iso8601(std::chrono::system_clock::time_point when)

@@ -25,6 +25,8 @@ public:
 				const std::vector<StatSample> &samples);
 	// Integral values without a fraction ("120"), others in the shortest exact form ("0.5").
 	static std::string format_number(double value);
+	// A stat's value: integers exactly ("18446744073709551615", "-3"), doubles as above.
+	static std::string format_value(const StatValue &value);
 	// UTC with milliseconds: "2026-11-26T10:00:01.250Z".
 	static std::string iso8601(std::chrono::system_clock::time_point when);
 

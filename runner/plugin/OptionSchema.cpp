@@ -2,6 +2,7 @@
 #include "plugin/OptionSchema.hpp"
 
 #include "base/Duration.hpp"
+#include "plugin/SnakeCase.hpp"
 
 #include <fmt/format.h>
 
@@ -11,14 +12,6 @@
 namespace scxr {
 
 namespace {
-
-bool is_snake_case(std::string_view name)
-{
-	if (name.empty() || !(name.front() >= 'a' && name.front() <= 'z'))
-		return false;
-	return std::all_of(name.begin(), name.end(),
-			   [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
-}
 
 bool is_known_type(scxr_option_type type) { return type >= SCXR_OPT_BOOL && type <= SCXR_OPT_PATH; }
 

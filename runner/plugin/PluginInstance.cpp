@@ -69,15 +69,27 @@ PluginInstance::PluginInstance(std::shared_ptr<const PluginLibrary> library)
 	host.abi_minor = SCXR_ABI_MINOR;
 	host.log = &PluginInstance::log_from_plugin;
 	host.log_context = this;
+	host.setting_stride = sizeof(scxr_option_setting);
 	const scxr_plugin_entry &entry = library_->entry();
 	const scxr_status status = call_plugin(id_, "create", [&] { return entry.create(&host, &handle_); });
-	if (status != SCXR_OK || !handle_) {
-		handle_ = nullptr;
-		throw RunnerError(status == SCXR_OK ? ExitCode::internal : exit_code_for(status, "create"),
-				  fmt::format("plugin '{}' could not create a scheduler instance: {}", id_,
-					      status == SCXR_OK ? "it returned no instance" : status_name(status)));
+	if (status == SCXR_OK && handle_) {
+		spdlog::debug("[{}] instance created", id_);
+		return;
 	}
-	spdlog::debug("[{}] instance created", id_);
+	std::string reason = status == SCXR_OK ? "it returned no instance" : status_name(status);
+	// A 1.1 plugin may hand back a failed instance that says why; a 1.0 plugin's contract is
+	// NULL on failure, so anything else from it is not touched.
+	if (status != SCXR_OK && handle_ && library_->abi_minor() >= 1) {
+		if (const std::string message = last_error(); !message.empty())
+			reason = message;
+		call_plugin(id_, "destroy", [&] {
+			entry.destroy(handle_);
+			return SCXR_OK;
+		});
+	}
+	handle_ = nullptr;
+	throw RunnerError(status == SCXR_OK ? ExitCode::internal : exit_code_for(status, "create"),
+			  fmt::format("plugin '{}' could not create a scheduler instance: {}", id_, reason));
 }
 
 PluginInstance::~PluginInstance()
@@ -165,18 +177,45 @@ std::optional<SchedulerExit> PluginInstance::poll()
 
 std::vector<StatSample> PluginInstance::stats()
 {
+	return library_->abi_minor() >= 1 ? read_stats() : stats_from_rows();
+}
+
+std::vector<StatSample> PluginInstance::read_stats()
+{
+	const StatSchema &schema = library_->stat_schema();
+	std::vector<StatSample> samples;
+	if (schema.empty())
+		return samples;
+	// Zeroed each time, as the header promises the plugin.
+	values_.assign(schema.size(), scxr_stat_value{});
+	check(call_plugin(id_, "read_stats",
+			  [&] {
+				  return library_->entry().read_stats(handle_, values_.data(), values_.size(),
+								      sizeof(scxr_stat_value));
+			  }),
+	      "read_stats");
+	samples.reserve(schema.size());
+	for (size_t index = 0; index < schema.size(); ++index)
+		if (!(values_[index].flags & SCXR_STAT_ABSENT))
+			samples.push_back(schema.sample(index, schema.value(index, values_[index].number)));
+	return samples;
+}
+
+std::vector<StatSample> PluginInstance::stats_from_rows()
+{
 	const scxr_stat *rows = nullptr;
 	size_t count = 0;
 	check(call_plugin(id_, "stats", [&] { return library_->entry().stats(handle_, &rows, &count); }), "stats");
 	std::vector<StatSample> samples;
 	if (!rows)
 		return samples;
+	// The rows resend their names each time; the schema is learnt from the first reading and
+	// again only if a later one names other stats.
+	if (!rows_schema_.describes(rows, count))
+		rows_schema_ = StatSchema::from_rows(rows, count);
 	samples.reserve(count);
-	for (size_t index = 0; index < count; ++index) {
-		const scxr_stat &row = rows[index];
-		samples.push_back(StatSample{row.name ? row.name : "", row.kind, row.value, row.unit ? row.unit : "",
-					     row.help ? row.help : ""});
-	}
+	for (size_t index = 0; index < count; ++index)
+		samples.push_back(rows_schema_.sample(index, rows[index].value));
 	return samples;
 }
 

@@ -6,6 +6,7 @@
 #include "plugin/PluginLibrary.hpp"
 #include "plugin/SchedulerExit.hpp"
 #include "plugin/StatSample.hpp"
+#include "plugin/StatSchema.hpp"
 
 #include <scx_runner/plugin_abi.h>
 
@@ -34,6 +35,9 @@ public:
 	void detach();
 	// nullopt while the scheduler runs.
 	std::optional<SchedulerExit> poll();
+	// One reading, in schema order, without the stats the plugin marked absent. Reads a 1.1
+	// plugin's values by its published schema, a 1.0 plugin's rows (double values) by the
+	// schema learnt from its first reading.
 	std::vector<StatSample> stats();
 	std::string dump();
 
@@ -49,12 +53,20 @@ private:
 	std::string last_error() const;
 	// Throws when status is not SCXR_OK.
 	void check(scxr_status status, const std::string &call) const;
+	// May be called from the plugin's own threads (plugin_abi.h, "Threading"): spdlog's
+	// loggers are thread-safe, and id_ does not change after the constructor.
 	static void log_from_plugin(void *context, scxr_log_level level, const char *message) noexcept;
+	std::vector<StatSample> read_stats();
+	std::vector<StatSample> stats_from_rows();
 
 	std::shared_ptr<const PluginLibrary> library_;
 	std::string id_;
 	scxr_instance *handle_ = nullptr;
 	bool attached_ = false;
+	// read_stats()'s value array, kept so a reading allocates it only once.
+	std::vector<scxr_stat_value> values_;
+	// The stats a 1.0 plugin's rows describe, learnt from its first reading.
+	StatSchema rows_schema_;
 };
 
 } // namespace scxr

@@ -10,7 +10,7 @@
 //      a connection in those pieces with service() between them, then the client half-closes,
 //      closes, or keeps the connection open until its deadline (input length modulo 3);
 //   4. ControlProtocol::parse_reply (what `scx-runner status` reads from a runner) and
-//      quote_json, on the same bytes.
+//      json_text (output/Json.hpp, which every reply is written through), on the same bytes.
 // Built twice (tests/fuzz/meson.build): with libFuzzer by scripts/fuzz, and with
 // replay_main.cpp as the unit test fuzz-control-replay.
 //
@@ -21,12 +21,15 @@
 //   - a request that reaches the session although the line was invalid, truncated by a
 //     closed connection, or refused; a client left connected after its deadline; a reply that
 //     is not one line of JSON the client can read, or says ok for a bad request;
-//   - an error message that is not valid UTF-8 or echoes a long request whole;
+//   - an error message (the server's, or parse_reply's) that is not valid UTF-8 or echoes a
+//     long request or reply whole;
 //   - a parsed request or reply that does not survive its own writer and reader.
 #include "control/ControlProtocol.hpp"
 #include "control/ControlRequestBuffer.hpp"
 #include "control/ControlServer.hpp"
+#include "output/Json.hpp"
 
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <fcntl.h>
@@ -65,7 +68,7 @@ constexpr size_t kLongestErrorMessage = 400;
 	std::abort();
 }
 
-// Written independently of ControlProtocol's own check, so that the two can disagree.
+// Written independently of nlohmann's check (is_utf8, json_text), so that the two can disagree.
 bool is_valid_utf8(std::string_view text)
 {
 	size_t index = 0;
@@ -361,8 +364,8 @@ void check_reply_reader(std::string_view bytes)
 	try {
 		reply = ControlProtocol::parse_reply(bytes);
 	} catch (const std::invalid_argument &error) {
-		if (std::string_view(error.what()).empty())
-			broken_promise("parse_reply threw without a message");
+		// Short and UTF-8: the message names the problem, it does not quote the peer's bytes.
+		check_error_message(error.what(), "parse_reply");
 	}
 	if (reply) {
 		if (!reply->ok() && !reply->find_string("error"))
@@ -370,18 +373,19 @@ void check_reply_reader(std::string_view bytes)
 		const std::string line = reply->to_line();
 		if (line.back() != '\n' || line.find('\n') != line.size() - 1 || !is_valid_utf8(line))
 			broken_promise("to_line() wrote more than one line of UTF-8");
-		// Once through the writer, invalid UTF-8 has become U+FFFD: from then on it is stable.
 		const ControlReply again = ControlProtocol::parse_reply(std::string_view(line).substr(0, line.size() - 1));
 		if (again.to_line() != line)
 			broken_promise("a reply does not survive its writer and reader: " + line);
 	}
 
-	const std::string quoted = ControlProtocol::quote_json(bytes);
+	if (is_utf8(bytes) != is_valid_utf8(bytes))
+		broken_promise("is_utf8 and this target disagree on whether the input is UTF-8");
+	const std::string quoted = json_text(Json(bytes));
 	if (!is_valid_utf8(quoted))
-		broken_promise("quote_json wrote invalid UTF-8");
+		broken_promise("json_text wrote invalid UTF-8");
 	for (const char c : quoted)
 		if (static_cast<unsigned char>(c) < 0x20)
-			broken_promise("quote_json left a control character unescaped");
+			broken_promise("json_text left a control character unescaped");
 	const ControlReply carrier = ControlProtocol::parse_reply("{\"ok\":true,\"text\":" + quoted + "}");
 	const std::string *text = carrier.find_string("text");
 	if (!text || (is_valid_utf8(bytes) && *text != bytes))

@@ -3,9 +3,18 @@
  * Broken plugins, one per BAD_* macro, written in plain C against the ABI header the way a
  * third party might get it wrong: a different major version, a newer minor version, no entry
  * symbol, an id that does not match the file name, a truncated entry, an invalid option
- * schema, a create() that fails. The runner must refuse each with a message that says what is wrong.
+ * schema, a create() that fails, a stride smaller than its elements, an invalid stats schema. The
+ * runner must refuse each with a message that says what is wrong.
  */
+#if defined(BAD_NEWER_MINOR)
+/* This variant defines the entry with a type of its own, which the header's declaration of
+ * the entry would contradict; the declaration is renamed out of the way. */
+#define scx_runner_plugin_entry scx_runner_plugin_entry_as_declared
 #include <scx_runner/plugin_abi.h>
+#undef scx_runner_plugin_entry
+#else
+#include <scx_runner/plugin_abi.h>
+#endif
 
 #include <stddef.h>
 
@@ -43,11 +52,12 @@ STUB scxr_status fail_poll(scxr_instance *instance, scxr_exit_report *out)
 	(void)out;
 	return SCXR_ERR_INTERNAL;
 }
-STUB scxr_status fail_stats(scxr_instance *instance, const scxr_stat **rows, size_t *count)
+STUB scxr_status fail_read_stats(scxr_instance *instance, scxr_stat_value *values, size_t count, size_t stride)
 {
 	(void)instance;
-	(void)rows;
+	(void)values;
 	(void)count;
+	(void)stride;
 	return SCXR_ERR_INTERNAL;
 }
 STUB scxr_status fail_dump(scxr_instance *instance, scxr_write_fn write, void *context)
@@ -61,13 +71,17 @@ STUB scxr_status fail_dump(scxr_instance *instance, scxr_write_fn write, void *c
 #define FUNCTIONS                                                                                  \
 	.create = fail_create, .destroy = ignore_destroy, .last_error = no_error,                  \
 	.configure = fail_configure, .load = fail_call, .attach = fail_call, .detach = fail_call,  \
-	.poll = fail_poll, .stats = fail_stats, .dump = fail_dump
+	.poll = fail_poll, .dump = fail_dump, .read_stats = fail_read_stats
+/* The strides of a 1.1 entry (the variants refused before the runner reads them have them too). */
+#define STRIDES                                                                                    \
+	.option_stride = sizeof(scxr_option_desc), .requirement_stride = sizeof(scxr_requirement), \
+	.stat_stride = sizeof(scxr_stat_desc)
 
 #if defined(BAD_WRONG_MAJOR)
 
 EXPORT const scxr_plugin_entry scx_runner_plugin_entry = {
 	.abi_major = SCXR_ABI_MAJOR + 1, .abi_minor = 0, .struct_size = sizeof(scxr_plugin_entry),
-	.id = "test_wrong_major", .version = "2.0.0", .description = "built for a future major ABI", FUNCTIONS,
+	.id = "test_wrong_major", .version = "2.0.0", .description = "built for a future major ABI", FUNCTIONS, STRIDES,
 };
 
 #elif defined(BAD_NEWER_MINOR)
@@ -80,7 +94,7 @@ struct newer_entry {
 EXPORT const struct newer_entry scx_runner_plugin_entry = {
 	.known = {.abi_major = SCXR_ABI_MAJOR, .abi_minor = SCXR_ABI_MINOR + 1,
 		  .struct_size = sizeof(struct newer_entry), .id = "test_newer_minor", .version = "1.1.0",
-		  .description = "built for a newer minor ABI", FUNCTIONS},
+		  .description = "built for a newer minor ABI", FUNCTIONS, STRIDES},
 	.added_in_a_later_minor = NULL,
 };
 
@@ -93,14 +107,14 @@ EXPORT const int scx_runner_plugin_entry_typo = 1;
 
 EXPORT const scxr_plugin_entry scx_runner_plugin_entry = {
 	.abi_major = SCXR_ABI_MAJOR, .abi_minor = SCXR_ABI_MINOR, .struct_size = sizeof(scxr_plugin_entry),
-	.id = "someone_else", .version = "1.0.0", .description = "its id is not its file name", FUNCTIONS,
+	.id = "someone_else", .version = "1.0.0", .description = "its id is not its file name", FUNCTIONS, STRIDES,
 };
 
 #elif defined(BAD_TRUNCATED)
 
 EXPORT const scxr_plugin_entry scx_runner_plugin_entry = {
 	.abi_major = SCXR_ABI_MAJOR, .abi_minor = SCXR_ABI_MINOR, .struct_size = offsetof(scxr_plugin_entry, poll),
-	.id = "test_truncated", .version = "1.0.0", .description = "claims a shorter entry", FUNCTIONS,
+	.id = "test_truncated", .version = "1.0.0", .description = "claims a shorter entry", FUNCTIONS, STRIDES,
 };
 
 #elif defined(BAD_SCHEMA)
@@ -115,15 +129,41 @@ static const scxr_option_desc options[] = {
 EXPORT const scxr_plugin_entry scx_runner_plugin_entry = {
 	.abi_major = SCXR_ABI_MAJOR, .abi_minor = SCXR_ABI_MINOR, .struct_size = sizeof(scxr_plugin_entry),
 	.id = "test_bad_schema", .version = "1.0.0", .description = "an option table with mistakes",
-	.options = options, .option_count = sizeof(options) / sizeof(options[0]), FUNCTIONS,
+	.options = options, .option_count = sizeof(options) / sizeof(options[0]), FUNCTIONS, STRIDES,
+};
+
+#elif defined(BAD_STRIDE)
+
+/* Claims its options are 8 bytes apart: the runner would read one option's fields from the next. */
+static const scxr_option_desc options[] = {
+	{.name = "slice", .type = SCXR_OPT_BOOL, .help = ""},
+};
+EXPORT const scxr_plugin_entry scx_runner_plugin_entry = {
+	.abi_major = SCXR_ABI_MAJOR, .abi_minor = SCXR_ABI_MINOR, .struct_size = sizeof(scxr_plugin_entry),
+	.id = "test_bad_stride", .version = "1.0.0", .description = "an option stride too small",
+	.options = options, .option_count = 1, FUNCTIONS, .option_stride = 8,
+	.requirement_stride = sizeof(scxr_requirement), .stat_stride = sizeof(scxr_stat_desc),
+};
+
+#elif defined(BAD_STATS_SCHEMA)
+
+static const scxr_stat_desc stats[] = {
+	{.name = "nr_ok", .kind = SCXR_STAT_COUNTER, .type = SCXR_STAT_U64, .group = "queue"},
+	{.name = "nr_ok", .kind = SCXR_STAT_GAUGE, .type = SCXR_STAT_U64},
+	{.name = "Bad-Name", .kind = SCXR_STAT_GAUGE, .type = (scxr_stat_type)7, .group = "Queue Stats"},
+};
+EXPORT const scxr_plugin_entry scx_runner_plugin_entry = {
+	.abi_major = SCXR_ABI_MAJOR, .abi_minor = SCXR_ABI_MINOR, .struct_size = sizeof(scxr_plugin_entry),
+	.id = "test_bad_stats", .version = "1.0.0", .description = "a stats schema with mistakes",
+	.stat_schema = stats, .stat_count = sizeof(stats) / sizeof(stats[0]), FUNCTIONS, STRIDES,
 };
 
 #elif defined(BAD_CREATE_FAILS)
 
-/* A valid entry whose create() fails. */
+/* A valid entry whose create() fails without a reason (*out NULL), as any 1.0 plugin's would. */
 EXPORT const scxr_plugin_entry scx_runner_plugin_entry = {
 	.abi_major = SCXR_ABI_MAJOR, .abi_minor = SCXR_ABI_MINOR, .struct_size = sizeof(scxr_plugin_entry),
-	.id = "test_create_fails", .version = "1.0.0", .description = "cannot create an instance", FUNCTIONS,
+	.id = "test_create_fails", .version = "1.0.0", .description = "cannot create an instance", FUNCTIONS, STRIDES,
 };
 
 #else

@@ -5,6 +5,7 @@
 #include <scx_runner/sdk/Entry.hpp>
 #include <scx_runner/sdk/Options.hpp>
 #include <scx_runner/sdk/PluginError.hpp>
+#include <scx_runner/sdk/Stats.hpp>
 
 #include <bpf/libbpf.h>
 
@@ -32,6 +33,10 @@ constexpr scxr_option_desc kOptions[] = {
 // A requirement to probe when its load fails: the runner looks requirements up only then.
 constexpr scxr_requirement kRequirements[] = {
 	requirement::type("sched_ext_ops", "6.12", "sched_ext"),
+};
+
+constexpr scxr_stat_desc kStats[] = {
+	stat::counter("", "nr_ok", "", ""),
 };
 
 scxr_status status_named(const std::string &name)
@@ -86,10 +91,10 @@ public:
 		return {};
 	}
 
-	std::vector<StatRow> stats() override
+	void stats(StatValues &values) override
 	{
 		maybe_fail("stats");
-		return {StatRow{"nr_ok", SCXR_STAT_COUNTER, 1, "", ""}};
+		values.set("nr_ok", 1);
 	}
 
 	std::string dump() override
@@ -139,7 +144,8 @@ private:
 	uint64_t verifier_log_lines_ = 0;
 };
 
+constexpr PluginInfo kInfo{"test_failing", "0.1.0", "reports errors on demand", kOptions, kRequirements, kStats};
+
 } // namespace
 
-extern "C" SCXR_PLUGIN_EXPORT const scxr_plugin_entry scx_runner_plugin_entry = scxr::sdk::make_entry<FailingScheduler>(
-	{"test_failing", "0.1.0", "reports errors on demand", kOptions, kRequirements});
+extern "C" SCXR_PLUGIN_EXPORT const scxr_plugin_entry scx_runner_plugin_entry = make_entry<FailingScheduler, kInfo>();

@@ -4,15 +4,21 @@
 // counters that move on every stats reading, an exit reported after a configurable number of
 // polls (optionally asking for a restart), a live dump and an exit dump, and attaches that fail
 // from a chosen attach on (to test what the runner does when even re-attaching fails), and a
-// load that waits until a file exists (a verify as long as a test wants it). Built
+// load that waits until a file exists (a verify as long as a test wants it). Its stats cover
+// every value type: exact u64 counters (dispatched_base puts one above 2^53), an s64 gauge, a
+// double gauge, and one that is absent unless exit_after_polls is set. It answers one private
+// extension, "scx-runner-test.greeting/1", so the extension query is tested end to end. Built
 // twice: test_good.so, and test_good.so.rebuilt with another version string (a plugin
 // rebuilt and installed over the running one's file).
 #include <scx_runner/sdk/Entry.hpp>
 #include <scx_runner/sdk/Options.hpp>
 #include <scx_runner/sdk/PluginError.hpp>
+#include <scx_runner/sdk/Stats.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -44,7 +50,31 @@ constexpr scxr_option_desc kOptions[] = {
 				 "attaches", 0, 0, 1'000'000),
 	option::path("load_waits_for", "load() returns only once this file exists (a long verify), at most 60 s",
 		     nullptr),
+	option::unsigned_integer("dispatched_base", "where nr_dispatched starts (above 2^53 to test exact printing)",
+				 "tasks", 0, 0, UINT64_MAX),
 };
+
+constexpr scxr_stat_desc kStats[] = {
+	stat::counter("fake", "nr_polls", "polls", "polls since attach"),
+	stat::counter("fake", "nr_dispatched", "tasks", "batch per stats reading"),
+	stat::counter("fake", "nr_attaches", "", "attach() calls"),
+	stat::float_gauge("load", "load", "", "ratio plus offset"),
+	stat::signed_gauge("load", "offset", "tasks", "the offset option"),
+	stat::gauge("exit", "polls_until_exit", "polls", "polls left before the fake exit (exit_after_polls)"),
+};
+
+// A private extension (plugin_abi.h: ids outside "scx-runner." are free): a C struct that
+// starts with its size, answered by id.
+struct TestGreeting {
+	uint32_t struct_size;
+	const char *greeting;
+};
+constexpr TestGreeting kGreeting{sizeof(TestGreeting), "hello from test_good"};
+
+const void *extension(const char *id)
+{
+	return std::strcmp(id, "scx-runner-test.greeting/1") == 0 ? &kGreeting : nullptr;
+}
 
 constexpr scxr_requirement kRequirements[] = {
 	requirement::type("sched_ext_ops", "6.12", "sched_ext"),
@@ -81,6 +111,7 @@ public:
 		request_restart_ = options.get_bool("request_restart");
 		fail_attach_from_ = options.get_uint("fail_attach_from");
 		load_waits_for_ = options.get_string("load_waits_for");
+		dispatched_ = options.get_uint("dispatched_base");
 	}
 
 	void load() override
@@ -117,17 +148,17 @@ public:
 		return report;
 	}
 
-	std::vector<StatRow> stats() override
+	void stats(StatValues &values) override
 	{
 		++stats_reads_;
 		dispatched_ += batch_;
-		return {
-			StatRow{"nr_polls", SCXR_STAT_COUNTER, static_cast<double>(polls_), "polls", "polls since attach"},
-			StatRow{"nr_dispatched", SCXR_STAT_COUNTER, static_cast<double>(dispatched_), "tasks",
-				"batch per stats reading"},
-			StatRow{"nr_attaches", SCXR_STAT_COUNTER, static_cast<double>(attaches_), "", "attach() calls"},
-			StatRow{"load", SCXR_STAT_GAUGE, ratio_ + static_cast<double>(offset_), "", "ratio plus offset"},
-		};
+		values.set("nr_polls", polls_);
+		values.set("nr_dispatched", dispatched_);
+		values.set("nr_attaches", attaches_);
+		values.set("load", ratio_ + static_cast<double>(offset_));
+		values.set("offset", offset_);
+		if (exit_after_polls_ != 0)
+			values.set("polls_until_exit", exit_after_polls_ - std::min(polls_, exit_after_polls_));
 	}
 
 	std::string dump() override
@@ -160,5 +191,11 @@ private:
 
 } // namespace
 
-extern "C" SCXR_PLUGIN_EXPORT const scxr_plugin_entry scx_runner_plugin_entry = scxr::sdk::make_entry<FakeScheduler>(
-	{"test_good", TEST_GOOD_VERSION, "a fake in-memory scheduler for the runner's tests", kOptions, kRequirements});
+namespace {
+
+constexpr PluginInfo kInfo{"test_good", TEST_GOOD_VERSION, "a fake in-memory scheduler for the runner's tests",
+			   kOptions, kRequirements, kStats, &extension};
+
+} // namespace
+
+extern "C" SCXR_PLUGIN_EXPORT const scxr_plugin_entry scx_runner_plugin_entry = make_entry<FakeScheduler, kInfo>();

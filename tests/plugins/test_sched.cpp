@@ -14,6 +14,7 @@
 #include <scx_runner/sdk/Options.hpp>
 #include <scx_runner/sdk/PluginError.hpp>
 #include <scx_runner/sdk/Skeleton.hpp>
+#include <scx_runner/sdk/Stats.hpp>
 
 #include <bpf/libbpf.h>
 
@@ -41,6 +42,10 @@ constexpr scxr_option_desc kOptions[] = {
 constexpr scxr_requirement kRequirements[] = {
 	requirement::type("sched_ext_ops", "6.12", "sched_ext"),
 	requirement::kfunc("scx_bpf_dsq_insert", "6.13", "sched_ext DSQ insert API"),
+};
+
+constexpr scxr_stat_desc kStats[] = {
+	stat::counter("queue", "enqueued", "tasks", "enqueues since attach"),
 };
 
 class TestScheduler : public Scheduler {
@@ -77,11 +82,9 @@ public:
 
 	ExitReport poll() override { return read_exit_report(skeleton_.get()); }
 
-	std::vector<StatRow> stats() override
+	void stats(StatValues &values) override
 	{
-		const uint64_t enqueued = __atomic_load_n(&skeleton_->bss->nr_enqueued, __ATOMIC_RELAXED);
-		return {StatRow{"enqueued", SCXR_STAT_COUNTER, static_cast<double>(enqueued), "tasks",
-				"enqueues since attach"}};
+		values.set("enqueued", __atomic_load_n(&skeleton_->bss->nr_enqueued, __ATOMIC_RELAXED));
 	}
 
 	std::string dump() override
@@ -96,8 +99,9 @@ private:
 	LinkPtr link_;
 };
 
+constexpr PluginInfo kInfo{TEST_SCHED_ID, TEST_SCHED_VERSION,
+			   "a minimal FIFO scheduler that can fail on demand (tests only)", kOptions, kRequirements, kStats};
+
 } // namespace
 
-extern "C" SCXR_PLUGIN_EXPORT const scxr_plugin_entry scx_runner_plugin_entry = make_entry<TestScheduler>(
-	{TEST_SCHED_ID, TEST_SCHED_VERSION, "a minimal FIFO scheduler that can fail on demand (tests only)", kOptions,
-	 kRequirements});
+extern "C" SCXR_PLUGIN_EXPORT const scxr_plugin_entry scx_runner_plugin_entry = make_entry<TestScheduler, kInfo>();

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // test_throwing: a plugin whose Scheduler methods throw ordinary C++ exceptions (not
 // PluginError), to show the SDK's thunks stop them at the ABI boundary and the runner reports
-// them as internal errors with the exception's text.
+// them as internal errors with the exception's text. Built twice: test_throwing.so, and
+// test_create_throws.so (TEST_THROWING_IN_CONSTRUCTOR), whose scheduler's constructor throws, so
+// create() fails with a reason.
 #include <scx_runner/sdk/Entry.hpp>
 #include <scx_runner/sdk/Options.hpp>
+#include <scx_runner/sdk/PluginError.hpp>
 
 #include <new>
 #include <stdexcept>
@@ -23,7 +26,12 @@ constexpr scxr_option_desc kOptions[] = {
 
 class ThrowingScheduler : public Scheduler {
 public:
-	using Scheduler::Scheduler;
+	explicit ThrowingScheduler(const Host &host) : Scheduler(host)
+	{
+#ifdef TEST_THROWING_IN_CONSTRUCTOR
+		throw PluginError(SCXR_ERR_PERMISSION, "fake create failure: this scheduler cannot be created");
+#endif
+	}
 
 	void configure(const OptionValues &options) override
 	{
@@ -39,11 +47,7 @@ public:
 		maybe_throw("poll");
 		return {};
 	}
-	std::vector<StatRow> stats() override
-	{
-		maybe_throw("stats");
-		return {};
-	}
+	void stats(StatValues &) override { maybe_throw("stats"); }
 	std::string dump() override
 	{
 		maybe_throw("dump");
@@ -66,7 +70,12 @@ private:
 	std::string throw_what_;
 };
 
+#ifndef TEST_THROWING_ID
+#define TEST_THROWING_ID "test_throwing"
+#endif
+
+constexpr PluginInfo kInfo{TEST_THROWING_ID, "0.1.0", "throws C++ exceptions from its calls", kOptions, {}, {}};
+
 } // namespace
 
-extern "C" SCXR_PLUGIN_EXPORT const scxr_plugin_entry scx_runner_plugin_entry = scxr::sdk::make_entry<ThrowingScheduler>(
-	{"test_throwing", "0.1.0", "throws C++ exceptions from its calls", kOptions, {}});
+extern "C" SCXR_PLUGIN_EXPORT const scxr_plugin_entry scx_runner_plugin_entry = make_entry<ThrowingScheduler, kInfo>();

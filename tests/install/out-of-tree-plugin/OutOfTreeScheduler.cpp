@@ -28,10 +28,7 @@ void OutOfTreeScheduler::attach() { throw PluginError(SCXR_ERR_STATE, "out_of_tr
 void OutOfTreeScheduler::detach() { throw PluginError(SCXR_ERR_STATE, "out_of_tree is never attached"); }
 scxr::sdk::ExitReport OutOfTreeScheduler::poll() { return {}; }
 
-std::vector<scxr::sdk::StatRow> OutOfTreeScheduler::stats()
-{
-	return {{"slice_ns", SCXR_STAT_GAUGE, static_cast<double>(slice_ns_), "ns", "configured slice"}};
-}
+void OutOfTreeScheduler::stats(scxr::sdk::StatValues &values) { values.set("slice_ns", slice_ns_); }
 
 std::string OutOfTreeScheduler::dump() { return "greeting: " + greeting_ + "\n"; }
 

@@ -9,7 +9,6 @@
 
 #include <cstdint>
 #include <string>
-#include <vector>
 
 namespace out_of_tree {
 
@@ -22,7 +21,7 @@ public:
 	void attach() override;
 	void detach() override;
 	scxr::sdk::ExitReport poll() override;
-	std::vector<scxr::sdk::StatRow> stats() override;
+	void stats(scxr::sdk::StatValues &values) override;
 	std::string dump() override;
 
 private:

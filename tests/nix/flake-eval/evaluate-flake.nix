@@ -139,6 +139,9 @@ let
         }
       ))
       (expect "${system}: apps.default is apps.runner" (outputs.apps.${system}.default == outputs.apps.${system}.runner))
+      (expect "${system}: the package builds with nlohmann_json, which the dev shell takes from it" (
+        builtins.elem pkgs.nlohmann_json runner.buildInputs && devShell.inputsFrom == [ runner ]
+      ))
       (expect "${system}: the dev shell takes the package's inputs and LLVM 22's clang" (
         devShell.inputsFrom == [ runner ]
         && lib.any (package: lib.hasInfix "clang-22" package.name) devShell.packages

@@ -109,6 +109,7 @@ in
   zlib = package "zlib" "1.3.1" { };
   tomlplusplus = package "tomlplusplus" "3.4.0" { };
   spdlog = package "spdlog" "1.15.3" { };
+  nlohmann_json = package "nlohmann_json" "3.12.0" { };
   catch2_3 = package "catch2" "3.11.0" { };
   qemu = package "qemu" "10.1.2" { };
   pkgsStatic.busybox = package "busybox-static" "1.37.0" { };

@@ -4,13 +4,13 @@
 #include "app/Application.hpp"
 
 #include "FakeKernelProbe.hpp"
-#include "JsonValue.hpp"
 #include "LogCapture.hpp"
 #include "TemporaryDirectory.hpp"
 #include "TestPlugins.hpp"
 
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
+#include <nlohmann/json.hpp>
 
 #include <sstream>
 
@@ -137,6 +137,9 @@ TEST_CASE("plugins lists the plugins with their options", "[application]")
 	CHECK_THAT(result.out, ContainsSubstring("    mode (enum, default \"fifo\", one of fifo|weighted|random): queueing discipline\n"));
 	CHECK_THAT(result.out, ContainsSubstring("    trace_file (path, default unset): "));
 	CHECK_THAT(result.out, ContainsSubstring("  needs: type sched_ext_ops (sched_ext), Linux 6.12+\n"));
+	CHECK_THAT(result.out, ContainsSubstring("  stats:\n    fake:\n      nr_polls (u64 counter, polls): polls since attach\n"));
+	CHECK_THAT(result.out, ContainsSubstring("    load:\n      load (f64 gauge): ratio plus offset\n      offset (s64 gauge, tasks): the offset option\n"));
+	CHECK_THAT(result.out, ContainsSubstring("  stats: named at run time (the plugin is built for ABI 1.0)\n"));
 	CHECK_THAT(result.log, ContainsSubstring("warning: skipping " + TestPlugins::file("test_wrong_major").string()));
 }
 
@@ -154,29 +157,48 @@ TEST_CASE("plugins --json is JSON with every option's schema", "[application]")
 {
 	const Result result = run(FakeKernelProbe(), with_plugins({"plugins", "--json"}));
 	CHECK(result.code == 0);
-	const auto document = scxr::test::JsonValue::parse(result.out);
-	CHECK(document["runner_abi"].string() == "1.0");
-	CHECK(document["search_path"][0].string() == TestPlugins::directory().string());
-	const auto &plugins = document["plugins"].array();
-	const auto good = std::find_if(plugins.begin(), plugins.end(), [](const auto &plugin) { return plugin["id"].string() == "test_good"; });
+	CHECK(result.out.find('\n') == result.out.size() - 1);
+	const auto document = nlohmann::ordered_json::parse(result.out);
+	std::vector<std::string> keys;
+	for (const auto &[key, value] : document.items())
+		keys.push_back(key);
+	CHECK(keys == std::vector<std::string>{"runner_abi", "search_path", "plugins", "problems"});
+	CHECK(document.at("runner_abi") == "1.1");
+	CHECK(document.at("search_path").at(0) == TestPlugins::directory().string());
+	const auto &plugins = document.at("plugins");
+	const auto good = std::find_if(plugins.begin(), plugins.end(), [](const auto &plugin) { return plugin.at("id") == "test_good"; });
 	REQUIRE(good != plugins.end());
-	CHECK((*good)["version"].string() == "1.2.3");
-	const auto &options = (*good)["options"].array();
-	REQUIRE(options.size() == 13);
-	CHECK(options[0]["name"].string() == "verbose");
-	CHECK(options[0]["type"].string() == "bool");
-	CHECK(options[0]["default"].boolean() == false);
-	CHECK(options[1]["default"].number() == -5);
-	CHECK(options[1]["min"].number() == -1000);
-	CHECK(options[2]["unit"].string() == "tasks");
-	CHECK(options[5]["values"].array().size() == 3);
-	CHECK(options[6]["type"].string() == "duration");
-	CHECK(options[6]["default"].string() == "20ms");
-	CHECK(options[6]["max"].string() == "1s");
-	CHECK(options[7]["default"].is_null());
-	CHECK((*good)["requirements"][0]["since"].string() == "6.12");
-	CHECK(document["problems"].array().size() == 6);
-	CHECK(document["problems"][0]["exit_code"].number() == 4);
+	CHECK(good->at("version") == "1.2.3");
+	const auto &options = good->at("options");
+	REQUIRE(options.size() == 14);
+	CHECK(options.at(0).at("name") == "verbose");
+	CHECK(options.at(0).at("type") == "bool");
+	CHECK(options.at(0).at("default") == false);
+	CHECK(options.at(1).at("default") == -5);
+	CHECK(options.at(1).at("min") == -1000);
+	CHECK(options.at(2).at("unit") == "tasks");
+	CHECK(options.at(5).at("values").size() == 3);
+	CHECK(options.at(6).at("type") == "duration");
+	CHECK(options.at(6).at("default") == "20ms");
+	CHECK(options.at(6).at("max") == "1s");
+	CHECK(options.at(7).at("default").is_null());
+	CHECK(good->at("requirements").at(0).at("since") == "6.12");
+	// The stats schema a 1.1 plugin publishes; none for a 1.0 plugin.
+	CHECK(good->at("abi") == "1.1");
+	const auto &stats = good->at("stats");
+	REQUIRE(stats.size() == 6);
+	CHECK(stats.at(1).at("name") == "nr_dispatched");
+	CHECK(stats.at(1).at("group") == "fake");
+	CHECK(stats.at(1).at("kind") == "counter");
+	CHECK(stats.at(1).at("type") == "u64");
+	CHECK(stats.at(1).at("unit") == "tasks");
+	CHECK(stats.at(4).at("type") == "s64");
+	const auto old = std::find_if(plugins.begin(), plugins.end(), [](const auto &plugin) { return plugin.at("id") == "test_abi_1_0"; });
+	REQUIRE(old != plugins.end());
+	CHECK(old->at("abi") == "1.0");
+	CHECK_FALSE(old->contains("stats"));
+	CHECK(document.at("problems").size() == 8);
+	CHECK(document.at("problems").at(0).at("exit_code") == 4);
 }
 
 TEST_CASE("every shipped profile in config/ is valid for the real plugins", "[application]")

@@ -1,23 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // The installed binary, run as a subprocess: exit codes, help, check, plugins --json, and what
 // a run does on this machine (which has no root or no sched_ext in a normal test setup).
-#include "JsonValue.hpp"
 #include "Subprocess.hpp"
 #include "TemporaryDirectory.hpp"
 #include "TestPlugins.hpp"
 
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
+#include <nlohmann/json.hpp>
 
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <fstream>
+#include <map>
+#include <set>
 
 using Catch::Matchers::ContainsSubstring;
 using Catch::Matchers::StartsWith;
-using scxr::test::JsonValue;
 using scxr::test::ProcessResult;
 using scxr::test::Subprocess;
 using scxr::test::TestPlugins;
@@ -59,7 +60,7 @@ TEST_CASE("--version names the runner and its plugin ABI", "[cli-process]")
 	const ProcessResult result = runner({"--version"});
 	CHECK(result.exit_code == 0);
 	CHECK_THAT(result.out, StartsWith("scx-runner "));
-	CHECK_THAT(result.out, ContainsSubstring("(plugin ABI 1.0)"));
+	CHECK_THAT(result.out, ContainsSubstring("(plugin ABI 1.1)"));
 }
 
 TEST_CASE("usage errors exit 1 and say what to do", "[cli-process]")
@@ -105,7 +106,7 @@ TEST_CASE("check: plugin not found 3, not a plugin 4, unsafe 5", "[cli-process]"
 
 	const ProcessResult abi = runner_with_plugins({"check", TestPlugins::profile("wrong_major.toml").string()});
 	CHECK(abi.exit_code == 4);
-	CHECK_THAT(abi.err, ContainsSubstring("was built for ABI 2.0, this runner provides 1.0"));
+	CHECK_THAT(abi.err, ContainsSubstring("was built for ABI 2.0, this runner provides 1.1"));
 
 	const scxr::test::TemporaryDirectory unsafe;
 	std::filesystem::copy_file(TestPlugins::file("test_good"), unsafe.path() / "test_good.so");
@@ -190,18 +191,36 @@ TEST_CASE("plugins --json prints one parseable document", "[cli-process]")
 {
 	const ProcessResult result = runner_with_plugins({"plugins", "--json"});
 	CHECK(result.exit_code == 0);
-	const JsonValue document = JsonValue::parse(result.out);
+	const auto document = nlohmann::json::parse(result.out);
 	std::vector<std::string> ids;
-	for (const JsonValue &plugin : document["plugins"].array())
-		ids.push_back(plugin["id"].string());
-	CHECK(ids == std::vector<std::string>{"test_create_fails", "test_failing", "test_good", "test_rejected", "test_sched",
-						      "test_throwing"});
-	for (const JsonValue &plugin : document["plugins"].array())
-		for (const JsonValue &option : plugin["options"].array()) {
+	for (const auto &plugin : document.at("plugins"))
+		ids.push_back(plugin.at("id").get<std::string>());
+	CHECK(ids == std::vector<std::string>{"test_abi_1_0", "test_create_fails", "test_create_throws", "test_failing",
+						      "test_good", "test_rejected", "test_sched", "test_throwing",
+						      "test_wide_elements"});
+	// The checks of each option below must have options to look at: every listed plugin but
+	// test_create_fails declares some, and test_good one of every type.
+	std::map<std::string, size_t> option_count;
+	std::set<std::string> test_good_types;
+	for (const auto &plugin : document.at("plugins")) {
+		const std::string id = plugin.at("id").get<std::string>();
+		option_count[id] = plugin.at("options").size();
+		for (const auto &option : plugin.at("options")) {
 			CHECK(option.contains("type"));
 			CHECK(option.contains("default"));
 			CHECK(option.contains("help"));
+			if (id == "test_good" && option.contains("type"))
+				test_good_types.insert(option.at("type").get<std::string>());
 		}
+	}
+	for (const std::string id : {"test_abi_1_0", "test_create_throws", "test_failing", "test_good", "test_rejected",
+				     "test_sched", "test_throwing", "test_wide_elements"}) {
+		CAPTURE(id);
+		CHECK(option_count[id] > 0);
+	}
+	CHECK(option_count["test_create_fails"] == 0);
+	CHECK(test_good_types ==
+	      std::set<std::string>{"bool", "duration", "enum", "float", "int", "path", "string", "uint"});
 }
 
 TEST_CASE("running a profile here ends with the exit code this machine calls for", "[cli-process]")

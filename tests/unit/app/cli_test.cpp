@@ -56,7 +56,7 @@ TEST_CASE("help and version win over everything else", "[cli]")
 	CHECK(Cli::parse({"p.toml", "-h"}).command == Command::help);
 	CHECK(Cli::parse({"-V"}).command == Command::version);
 	CHECK(Cli::parse({"--version"}).command == Command::version);
-	CHECK_THAT(Cli::version(), ContainsSubstring("plugin ABI 1.0"));
+	CHECK_THAT(Cli::version(), ContainsSubstring("plugin ABI 1.1"));
 	CHECK_THAT(Cli::usage(), ContainsSubstring("scx-runner [OPTIONS] check PROFILE.toml"));
 	CHECK_THAT(Cli::usage(), ContainsSubstring("--plugin-dir DIR"));
 }

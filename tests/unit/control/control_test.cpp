@@ -5,6 +5,7 @@
 #include "control/ControlClient.hpp"
 #include "control/ControlProtocol.hpp"
 #include "control/ControlServer.hpp"
+#include "output/Json.hpp"
 #include "base/RunnerError.hpp"
 #include "TemporaryDirectory.hpp"
 
@@ -17,12 +18,15 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -692,18 +696,28 @@ TEST_CASE("ControlClient says clearly when no runner answers", "[control]")
 	}
 }
 
-TEST_CASE("JSON strings are escaped so any text stays valid JSON", "[control][protocol]")
+TEST_CASE("a reply is one line of valid JSON whatever its text holds", "[control][protocol]")
 {
-	CHECK(ControlProtocol::quote_json("plain") == "\"plain\"");
-	CHECK(ControlProtocol::quote_json("a\"b\\c") == "\"a\\\"b\\\\c\"");
-	CHECK(ControlProtocol::quote_json("line\nnext\ttab\r") == "\"line\\nnext\\ttab\\r\"");
-	CHECK(ControlProtocol::quote_json(std::string("nul\0bell\x07", 9)) == "\"nul\\u0000bell\\u0007\"");
-	CHECK(ControlProtocol::quote_json("del\x7f") == "\"del\\u007f\"");
-	// Valid UTF-8 passes through; broken bytes become U+FFFD.
-	CHECK(ControlProtocol::quote_json("caf\xc3\xa9 \xf0\x9f\x90\xa7") == "\"caf\xc3\xa9 \xf0\x9f\x90\xa7\"");
-	CHECK(ControlProtocol::quote_json("bad\xff\xc3") == "\"bad\xef\xbf\xbd\xef\xbf\xbd\"");
-	CHECK(ControlProtocol::quote_json("\xed\xa0\x80") == "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\""); // a surrogate
-	CHECK(ControlProtocol::quote_json("\xc0\xaf") == "\"\xef\xbf\xbd\xef\xbf\xbd\"");                 // overlong '/'
+	// What a profile path or a plugin's message may hold: newlines would cut the line, other
+	// control characters and broken UTF-8 would make it unreadable JSON.
+	const std::string nasty = std::string("a\nb\rc\0d\x1f" "e\x7f" "f\"g\\h ", 16) + "bad\xff cut\xc3";
+	const ControlReply reply = ControlReply::failure(nasty).set("profile", nasty).set(
+		"options", ControlReply::Object{{"key\n\xfe", nasty}});
+	const std::string line = reply.to_line();
+	CHECK(line.find('\n') == line.size() - 1);
+	CHECK(line.find('\r') == std::string::npos);
+	CHECK(std::none_of(line.begin(), line.end() - 1, [](char c) { return static_cast<unsigned char>(c) < 0x20; }));
+	CHECK(scxr::is_utf8(line));
+	const std::string repaired = std::string("a\nb\rc\0d\x1f" "e\x7f" "f\"g\\h ", 16) + "bad\xef\xbf\xbd cut\xef\xbf\xbd";
+	CHECK(line == "{\"ok\":false,\"error\":\"a\\nb\\rc\\u0000d\\u001fe\x7f" "f\\\"g\\\\h bad\xef\xbf\xbd cut\xef\xbf\xbd\","
+		      "\"profile\":\"a\\nb\\rc\\u0000d\\u001fe\x7f" "f\\\"g\\\\h bad\xef\xbf\xbd cut\xef\xbf\xbd\","
+		      "\"options\":{\"key\\n\xef\xbf\xbd\":\"a\\nb\\rc\\u0000d\\u001fe\x7f" "f\\\"g\\\\h bad\xef\xbf\xbd cut\xef\xbf\xbd\"}}\n");
+	const ControlReply read = ControlProtocol::parse_reply(line);
+	CHECK(read.error() == repaired);
+	CHECK(*read.find_string("profile") == repaired);
+	CHECK(*read.find_object("options") == ControlReply::Object{{"key\n\xef\xbf\xbd", repaired}});
+	// Once repaired, the text is stable: written again, the line is the same.
+	CHECK(read.to_line() == line);
 }
 
 TEST_CASE("replies survive a round trip through the reader", "[control][protocol]")
@@ -738,33 +752,43 @@ TEST_CASE("the reply reader takes any JSON spelling of flat fields", "[control][
 		" { \"ok\" : true , \"s\" : \"\\u00e9\\ud83d\\udc27\\/\\b\\f\" ,\"n\":null, \"o\":{\"x\":1,\"y\":true,\"z\":null} }\r\n");
 	CHECK(reply.ok());
 	CHECK(*reply.find_string("s") == "\xc3\xa9\xf0\x9f\x90\xa7/\b\f");
-	CHECK(*reply.find_string("n") == "");
-	CHECK(*reply.find_object("o") == ControlReply::Object{{"x", "1"}, {"y", "true"}, {"z", ""}});
-	// A lone surrogate becomes U+FFFD instead of invalid UTF-8.
-	CHECK(*ControlProtocol::parse_reply("{\"ok\":true,\"s\":\"\\udc00\\ud800x\"}").find_string("s") ==
-	      "\xef\xbf\xbd\xef\xbf\xbdx");
+	// A null is a field that is not there (a runner never writes one).
+	CHECK(reply.find("n") == nullptr);
+	CHECK(*reply.find_object("o") == ControlReply::Object{{"x", "1"}, {"y", "true"}});
+	// Duplicate names: the first one's place, the last one's value.
+	const ControlReply duplicates = ControlProtocol::parse_reply(R"({"a":1,"ok":true,"b":2,"a":3})");
+	REQUIRE(duplicates.fields().size() == 2);
+	CHECK(duplicates.fields()[0].first == "a");
+	CHECK(*duplicates.find_integer("a") == 3);
 
 	const std::vector<std::pair<std::string, std::string>> broken{
-		{"", "expected '{'"},
+		{"", "unexpected end of input"},
+		{"[1]", "the reply is a JSON array, not an object"},
 		{"{\"error\":\"x\"}", "no \"ok\""},
 		{"{\"ok\":1}", "not a boolean"},
 		{"{\"ok\":false}", "no \"error\""},
-		{"{\"ok\":true,\"a\":[1]}", "arrays"},
-		{"{\"ok\":true,\"a\":1.5}", "integer"},
-		{"{\"ok\":true,\"a\":99999999999999999999}", "too large"},
-		{"{\"ok\":true,\"a\":{\"b\":{}}}", "nested"},
-		{"{\"ok\":true,\"a\":\"open", "unterminated"},
-		{"{\"ok\":true,\"a\":\"\\q\"}", "invalid escape"},
-		{"{\"ok\":true,\"a\":\"\\u12\"}", "\\u escape"},
-		{"{\"ok\":true} trailing", "after the reply"},
-		{"{\"ok\":true,}", "expected '\"'"},
-		{"{\"ok\":tru}", "expected a value"},
-		{"{\"ok\":true,\"a\":\"raw\ttab\"}", "control character"},
+		{"{\"ok\":true,\"a\":[1]}", "field \"a\": arrays"},
+		{"{\"ok\":true,\"a\":1.5}", "field \"a\": only integer numbers"},
+		{"{\"ok\":true,\"a\":99999999999999999999}", "fit in 64 bits"},
+		{"{\"ok\":true,\"a\":9223372036854775808}", "fit in 64 bits"},
+		{"{\"ok\":true,\"a\":1" + std::string(400, '0') + "}", "beyond what a double holds"},
+		{"{\"ok\":true,\"a\":{\"b\":{}}}", "field \"a\": objects nested deeper"},
+		{"{\"ok\":true,\"a\":{\"b\":2.5}}", "field \"a\": only integer numbers"},
+		{"{\"ok\":true,\"a\":\"open", "missing closing quote"},
+		{"{\"ok\":true,\"a\":\"\\q\"}", "forbidden character after backslash"},
+		{"{\"ok\":true,\"a\":\"\\u12\"}", "must be followed by 4 hex digits"},
+		{"{\"ok\":true,\"s\":\"\\udc00\\ud800x\"}", "surrogate"},
+		{"{\"ok\":true} trailing", "column 15"},
+		{"{\"ok\":true,}", "expected string literal"},
+		{"{\"ok\":tru}", "invalid literal"},
+		{"{\"ok\":true,\"a\":\"raw\ttab\"}", "control character U+0009"},
 	};
 	for (const auto &[text, problem] : broken) {
 		CAPTURE(text);
 		CHECK_THROWS_WITH(ControlProtocol::parse_reply(text), ContainsSubstring(problem));
 	}
+	CHECK(*ControlProtocol::parse_reply(R"({"ok":true,"a":9223372036854775807,"b":-9223372036854775808})")
+		       .find_integer("b") == std::numeric_limits<int64_t>::min());
 }
 
 TEST_CASE("request lines parse into requests", "[control][protocol]")
@@ -796,14 +820,18 @@ TEST_CASE("request lines parse into requests", "[control][protocol]")
 			std::invalid_argument);
 }
 
-TEST_CASE("the reply reader turns bytes that are not UTF-8 into U+FFFD, as the writer does", "[control][protocol]")
+TEST_CASE("the reply reader refuses bytes that are not UTF-8, without echoing them", "[control][protocol]")
 {
-	// Two names that differ only in such bytes are one field, so a reply survives being written
-	// and read again (found by the control fuzz target).
-	const ControlReply reply = ControlProtocol::parse_reply("{\"ok\":true,\"\xff" "aps\":1,\"\xfe" "aps\":2,\"v\":\"\xc0\xaf\xc3\xaf\"}");
-	REQUIRE(reply.fields().size() == 2);
-	CHECK(*reply.find_integer("\xef\xbf\xbd" "aps") == 2);
-	CHECK(*reply.find_string("v") == "\xef\xbf\xbd\xef\xbf\xbd\xc3\xaf");
-	const std::string line = reply.to_line();
-	CHECK(ControlProtocol::parse_reply(line.substr(0, line.size() - 1)).to_line() == line);
+	// The writer never sends them (they become U+FFFD), so such a reply is not from a runner.
+	CHECK_THROWS_WITH(ControlProtocol::parse_reply("{\"ok\":true,\"\xff" "aps\":1}"), ContainsSubstring("ill-formed UTF-8"));
+	const std::string long_text = "{\"ok\":true,\"v\":\"" + std::string(100000, 'x') + "\xc0\xaf\"}";
+	try {
+		ControlProtocol::parse_reply(long_text);
+		FAIL("a reply with invalid UTF-8 was accepted");
+	} catch (const std::invalid_argument &error) {
+		const std::string message = error.what();
+		CAPTURE(message);
+		CHECK(message.size() < 200);
+		CHECK(scxr::is_utf8(message));
+	}
 }

@@ -13,6 +13,10 @@
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
 
+#include <algorithm>
+#include <cstdint>
+#include <variant>
+
 using Catch::Matchers::ContainsSubstring;
 using scxr::ExitCode;
 using scxr::OptionSettings;
@@ -46,13 +50,20 @@ RunnerError error_from(Call &&call)
 	return RunnerError(ExitCode::ok, "");
 }
 
-double stat(const std::vector<scxr::StatSample> &samples, const std::string &name)
+// The value of stat name, which must be of type Value (std::get throws otherwise).
+template <typename Value>
+Value stat(const std::vector<scxr::StatSample> &samples, const std::string &name)
 {
 	for (const auto &sample : samples)
 		if (sample.name == name)
-			return sample.value;
+			return std::get<Value>(sample.value);
 	FAIL("no stat " << name);
-	return 0;
+	return Value{};
+}
+
+bool has_stat(const std::vector<scxr::StatSample> &samples, const std::string &name)
+{
+	return std::any_of(samples.begin(), samples.end(), [&](const auto &sample) { return sample.name == name; });
 }
 
 } // namespace
@@ -69,12 +80,16 @@ TEST_CASE("the fake scheduler goes through its whole lifecycle", "[instance]")
 
 	auto first = instance.stats();
 	auto second = instance.stats();
-	CHECK(stat(first, "nr_dispatched") == 5);
-	CHECK(stat(second, "nr_dispatched") == 10); // counters move on every reading
-	CHECK(stat(second, "load") == -4.5);       // ratio 0.5 + offset -5, the defaults
+	CHECK(stat<uint64_t>(first, "nr_dispatched") == 5);
+	CHECK(stat<uint64_t>(second, "nr_dispatched") == 10); // counters move on every reading
+	CHECK(stat<double>(second, "load") == -4.5);          // ratio 0.5 + offset -5, the defaults
+	CHECK(stat<int64_t>(second, "offset") == -5);
+	CHECK(stat<uint64_t>(second, "polls_until_exit") == 3);
 	CHECK(second[0].kind == SCXR_STAT_COUNTER);
 	CHECK(second[3].kind == SCXR_STAT_GAUGE);
 	CHECK(second[1].unit == "tasks");
+	CHECK(second[1].group == "fake");
+	CHECK(second[1].help == "batch per stats reading");
 	CHECK_THAT(instance.dump(), ContainsSubstring("label=unit mode=fifo"));
 
 	CHECK_FALSE(instance.poll().has_value());
@@ -106,8 +121,46 @@ TEST_CASE("two instances of one plugin keep separate state", "[instance]")
 	}
 	one.stats();
 	one.stats();
-	CHECK(stat(one.stats(), "nr_dispatched") == 24);
-	CHECK(stat(two.stats(), "nr_dispatched") == 8);
+	CHECK(stat<uint64_t>(one.stats(), "nr_dispatched") == 24);
+	CHECK(stat<uint64_t>(two.stats(), "nr_dispatched") == 8);
+}
+
+TEST_CASE("stats come out as exact integers, signed where they can go below zero", "[instance][stats]")
+{
+	const auto plugin = open("test_good");
+	PluginInstance instance(plugin);
+	// Above 2^53, where a double holds only even numbers (TOML itself stops at 2^63 - 1).
+	instance.configure(settings_for(*plugin, "dispatched_base = 9007199254740993\noffset = -900\n"));
+	instance.load();
+	const auto samples = instance.stats();
+	CHECK(stat<uint64_t>(samples, "nr_dispatched") == 9007199254741001u);
+	CHECK(stat<int64_t>(samples, "offset") == -900);
+	CHECK(stat<double>(samples, "load") == -899.5);
+	// Only present when exit_after_polls gives it a meaning.
+	CHECK_FALSE(has_stat(samples, "polls_until_exit"));
+	CHECK(samples.size() == 5);
+}
+
+TEST_CASE("array elements longer than the runner's are walked by their strides", "[instance][abi]")
+{
+	const auto plugin = open("test_wide_elements");
+	CHECK(plugin->schema().names() == std::vector<std::string>{"first", "second"});
+	CHECK(plugin->schema().find("first")->default_value.u == 1);
+	CHECK(plugin->schema().find("second")->default_value.b);
+	REQUIRE(plugin->requirements().size() == 2);
+	CHECK(std::string(plugin->requirements()[1].name) == "scx_bpf_dsq_insert");
+	REQUIRE(plugin->stat_schema().size() == 3);
+	CHECK(plugin->stat_schema().stats()[1].name == "negative");
+	CHECK(plugin->stat_schema().stats()[2].type == SCXR_STAT_F64);
+
+	PluginInstance instance(plugin);
+	instance.configure(settings_for(*plugin, ""));
+	instance.load();
+	const auto samples = instance.stats();
+	REQUIRE(samples.size() == 2); // "absent" is marked so
+	CHECK(stat<uint64_t>(samples, "big") == UINT64_MAX);
+	CHECK(stat<int64_t>(samples, "negative") == -9007199254740993);
+	CHECK(samples[0].group == "wide");
 }
 
 TEST_CASE("calls in the wrong state are internal errors with the plugin's message", "[instance]")
@@ -187,4 +240,15 @@ TEST_CASE("a plugin that cannot create an instance is refused", "[instance]")
 	CHECK(error.code() == ExitCode::internal);
 	CHECK(std::string(error.what()) ==
 	      "plugin 'test_create_fails' could not create a scheduler instance: internal error");
+}
+
+TEST_CASE("a 1.1 plugin says why create failed", "[instance]")
+{
+	// The SDK turns the exception of the scheduler's constructor into a failed instance that
+	// carries the message; the runner reads it and destroys that instance.
+	const auto plugin = open("test_create_throws");
+	const RunnerError error = error_from([&] { PluginInstance instance(plugin); });
+	CHECK(error.code() == ExitCode::permission);
+	CHECK(std::string(error.what()) == "plugin 'test_create_throws' could not create a scheduler instance: fake "
+					   "create failure: this scheduler cannot be created");
 }

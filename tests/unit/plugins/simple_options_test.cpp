@@ -11,6 +11,7 @@
 #include "SimpleScheduler.hpp"
 
 #include "scx_runner/sdk/PluginError.hpp"
+#include "scx_runner/sdk/StatValues.hpp"
 
 #include "support/PluginSettings.hpp"
 
@@ -21,6 +22,7 @@
 #include <cstring>
 #include <iterator>
 #include <string>
+#include <vector>
 
 using scxr::simple_plugin::SimpleScheduler;
 using scxr::test::PluginSettings;
@@ -140,14 +142,17 @@ TEST_CASE("simple's stats and dump start from zero before load", "[simple][stats
 	settings.set_text("mode", "fifo");
 	scheduler.configure(settings.values());
 
-	const auto rows = scheduler.stats();
-	REQUIRE(rows.size() == 2);
-	CHECK(rows[0].name == "local_dispatches");
-	CHECK(rows[0].kind == SCXR_STAT_COUNTER);
-	CHECK(rows[0].value == 0);
-	CHECK(rows[1].name == "global_dispatches");
-	CHECK(rows[1].kind == SCXR_STAT_COUNTER);
-	CHECK(rows[1].value == 0);
+	std::vector<scxr_stat_value> values(std::size(scxr::simple_plugin::kStats));
+	scxr::sdk::StatValues stats(scxr::simple_plugin::kStats, values.data(), sizeof(scxr_stat_value));
+	scheduler.stats(stats);
+	for (const char *name : {"local_dispatches", "global_dispatches"}) {
+		CAPTURE(name);
+		REQUIRE(stats.find(name) != nullptr);
+		CHECK(stats.find(name)->flags == 0); // set, not absent
+		CHECK(stats.find(name)->number.u64 == 0);
+	}
+	CHECK(scxr::simple_plugin::kStats[0].kind == SCXR_STAT_COUNTER);
+	CHECK(scxr::simple_plugin::kStats[0].type == SCXR_STAT_U64);
 
 	const std::string dump = scheduler.dump();
 	CHECK(dump.find("mode: fifo\n") != std::string::npos);

@@ -4,12 +4,12 @@
 // signals and exit polling, and the way out. Times are short but never asserted.
 #include "base/RunnerError.hpp"
 
-#include "JsonValue.hpp"
 #include "LogCapture.hpp"
 #include "SessionRig.hpp"
 
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
+#include <nlohmann/json.hpp>
 
 #include <csignal>
 #include <functional>
@@ -108,10 +108,10 @@ TEST_CASE("JSON stats are one object per line", "[session]")
 	const auto stats = lines(outcome.out);
 	REQUIRE_FALSE(stats.empty());
 	for (const std::string &line : stats) {
-		const auto object = scxr::test::JsonValue::parse(line);
-		CHECK(object["plugin"].string() == "test_good");
-		CHECK(object["stats"]["nr_attaches"].number() == 1);
-		CHECK(object["timestamp"].string().size() == 24);
+		const auto object = nlohmann::json::parse(line);
+		CHECK(object.at("plugin") == "test_good");
+		CHECK(object.at("stats").at("nr_attaches") == 1);
+		CHECK(object.at("timestamp").get<std::string>().size() == 24);
 	}
 }
 

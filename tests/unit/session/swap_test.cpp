@@ -3,10 +3,18 @@
 // fake schedulers of the test plugins. A helper thread plays the user: it edits the profile,
 // sends signals and asks the control socket, which also tells it when the session got there.
 // Helper threads never assert (Catch2 assertions are not thread-safe); they record what they
-// saw and the test checks it after the session ended.
+// saw and the test checks it after the session ended. The last tests drive the Swap class
+// alone: its one rollback path in both modes.
+#include "base/RunnerError.hpp"
 #include "control/ControlClient.hpp"
 #include "control/ControlProtocol.hpp"
-#include "base/RunnerError.hpp"
+#include "kernel/LibbpfLog.hpp"
+#include "plugin/PluginInstance.hpp"
+#include "plugin/PluginLoader.hpp"
+#include "profile/ProfileResolver.hpp"
+#include "session/InstanceLoader.hpp"
+#include "session/Swap.hpp"
+#include "session/SwapGapClock.hpp"
 
 #include "LogCapture.hpp"
 #include "SessionRig.hpp"
@@ -15,6 +23,7 @@
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
 
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -26,7 +35,9 @@
 #include <fstream>
 #include <functional>
 #include <regex>
+#include <sstream>
 #include <thread>
+#include <vector>
 
 using Catch::Matchers::ContainsSubstring;
 using scxr::ControlClient;
@@ -46,6 +57,33 @@ size_t count(const std::string &text, const std::string &needle)
 	for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
 		++found;
 	return found;
+}
+
+// Whether the markers occur in log in this order. The first one anchors: each later marker's
+// first occurrence after it must come after the marker before, so a line that recurs (every
+// detach logs "detached") is judged by its first appearance. A missing marker fails the check
+// and says so, instead of comparing npos.
+bool appears_in_order(const std::string &log, const std::vector<std::string> &markers)
+{
+	const size_t anchor = log.find(markers.front());
+	if (anchor == std::string::npos) {
+		UNSCOPED_INFO("'" << markers.front() << "' is not in the log");
+		return false;
+	}
+	size_t previous = anchor;
+	for (size_t index = 1; index < markers.size(); ++index) {
+		const size_t found = log.find(markers[index], anchor);
+		if (found == std::string::npos) {
+			UNSCOPED_INFO("'" << markers[index] << "' is not in the log after '" << markers.front() << "'");
+			return false;
+		}
+		if (found < previous) {
+			UNSCOPED_INFO("'" << markers[index] << "' comes before '" << markers[index - 1] << "'");
+			return false;
+		}
+		previous = found;
+	}
+	return true;
 }
 
 bool eventually(const std::function<bool()> &condition, std::chrono::milliseconds limit = 10s)
@@ -126,8 +164,8 @@ TEST_CASE("SIGHUP with other options swaps, pre-verified, and logs the gap", "[s
 		seen.replies.push_back(status_of(socket));
 		stop();
 	});
+	REQUIRE(seen.ready); // the session was up before the test acted on it
 	CHECK(outcome.code == ExitCode::ok);
-	REQUIRE(seen.ready);
 	REQUIRE(seen.replies.size() == 1);
 	const ControlReply &status = seen.replies[0];
 	CHECK(integer(status, "swaps") == 1);
@@ -139,9 +177,7 @@ TEST_CASE("SIGHUP with other options swaps, pre-verified, and logs the gap", "[s
 					  "\"one\" -> \"two\""));
 	CHECK(std::regex_search(log, std::regex(R"(swap: test_good -> test_good, gap [0-9]+\.[0-9]{3} ms \(verify [0-9.]+ s done while test_good ran\))")));
 	// The new instance was loaded before the old one was detached.
-	const size_t second_load = log.find("loaded and verified", log.find("SIGHUP: swapping"));
-	const size_t old_detached = log.find("[test_good] detached", log.find("SIGHUP: swapping"));
-	CHECK(second_load < old_detached);
+	CHECK(appears_in_order(log, {"SIGHUP: swapping", "loaded and verified", "[test_good] detached"}));
 	CHECK(count(log, "[test_good] instance destroyed") == 2);
 }
 
@@ -159,12 +195,11 @@ TEST_CASE("--swap-mode stop-start detaches first and measures its gap the same w
 		eventually([&] { return integer(status_of(socket), "swaps") == 1; });
 		stop();
 	});
+	REQUIRE(seen.ready); // the session was up before the test acted on it
 	CHECK(outcome.code == ExitCode::ok);
 	const std::string log = LogCapture::text();
 	CHECK(std::regex_search(log, std::regex(R"(swap: test_good -> test_good, gap [0-9]+\.[0-9]{3} ms \(stop-start: verify [0-9.]+ s done while no scheduler ran\))")));
-	const size_t swapping = log.find("SIGHUP: swapping");
-	REQUIRE(swapping != std::string::npos);
-	CHECK(log.find("[test_good] detached", swapping) < log.find("loaded and verified", swapping));
+	CHECK(appears_in_order(log, {"SIGHUP: swapping", "[test_good] detached", "loaded and verified"}));
 }
 
 TEST_CASE("a reload with an invalid profile changes nothing and says why with file:line:column", "[swap]")
@@ -181,6 +216,7 @@ TEST_CASE("a reload with an invalid profile changes nothing and says why with fi
 		seen.replies.push_back(status_of(socket));
 		stop();
 	});
+	REQUIRE(seen.ready); // the session was up before the test acted on it
 	CHECK(outcome.code == ExitCode::ok);
 	REQUIRE(seen.replies.size() == 1);
 	CHECK(integer(seen.replies[0], "swaps") == 0);
@@ -208,6 +244,7 @@ TEST_CASE("a new scheduler that fails to load leaves the old one attached", "[sw
 		seen.replies.push_back(status_of(socket));
 		stop();
 	});
+	REQUIRE(seen.ready); // the session was up before the test acted on it
 	CHECK(outcome.code == ExitCode::ok);
 	REQUIRE(seen.replies.size() == 1);
 	CHECK(text(seen.replies[0], "plugin") == "test_good");
@@ -236,6 +273,7 @@ TEST_CASE("a new scheduler that fails to attach is rolled back: the old one is a
 		std::this_thread::sleep_for(50ms);
 		stop();
 	});
+	REQUIRE(seen.ready); // the session was up before the test acted on it
 	CHECK(outcome.code == ExitCode::ok);
 	REQUIRE(seen.replies.size() == 1);
 	CHECK(text(seen.replies[0], "plugin") == "test_good");
@@ -258,11 +296,13 @@ TEST_CASE("when even the old scheduler cannot be re-attached, the restart policy
 	const auto socket = rig.serve_control_socket();
 	// Its second attach (the re-attach after the failed swap) fails too; no [restart] table.
 	const auto profile = rig.profile("p.toml", "test_good", "fail_attach_from = 2");
+	Seen seen;
 	const auto outcome = rig.run(profile, [&] {
-		eventually([&] { return running(socket); });
+		seen.ready = eventually([&] { return running(socket); });
 		rig.profile("p.toml", "test_failing", "fail_in = \"attach\"\nstatus = \"attach\"");
 		kill(getpid(), SIGHUP);
 	});
+	REQUIRE(seen.ready); // the session was up before the test acted on it
 	CHECK(outcome.code == ExitCode::scheduler_error_exit);
 	const std::string log = LogCapture::text();
 	CHECK_THAT(log, ContainsSubstring("SIGHUP: re-attaching test_good: plugin 'test_good': attach failed: fake attach "
@@ -312,6 +352,7 @@ TEST_CASE("a plugin file rebuilt and installed over the old one is loaded fresh;
 		std::this_thread::sleep_for(50ms);
 		stop();
 	});
+	REQUIRE(seen.ready); // the session was up before the test acted on it
 	CHECK(outcome.code == ExitCode::ok);
 	REQUIRE(seen.replies.size() == 1);
 	CHECK(text(seen.replies[0], "version") == "1.2.4-rebuilt");
@@ -341,6 +382,7 @@ TEST_CASE("--watch reloads when the profile is saved, by rename like an editor",
 		seen.replies.push_back(status_of(socket));
 		stop();
 	});
+	REQUIRE(seen.ready); // the session was up before the test acted on it
 	CHECK(outcome.code == ExitCode::ok);
 	REQUIRE(seen.replies.size() == 1);
 	CHECK(option(seen.replies[0], "batch") == "3");
@@ -365,6 +407,7 @@ TEST_CASE("switch through the control socket swaps plugins and answers with the 
 		seen.replies.push_back(status_of(socket));
 		stop();
 	});
+	REQUIRE(seen.ready); // the session was up before the test acted on it
 	CHECK(outcome.code == ExitCode::ok);
 	REQUIRE(seen.replies.size() == 6);
 	const ControlReply &switched = seen.replies[0];
@@ -424,6 +467,7 @@ TEST_CASE("junk on the control socket gets an error reply and never disturbs the
 		seen.replies.push_back(status_of(socket));
 		stop();
 	});
+	REQUIRE(seen.ready); // the session was up before the test acted on it
 	CHECK(outcome.code == ExitCode::ok);
 	REQUIRE(raw_replies.size() == 4);
 	for (const std::string &reply : raw_replies) {
@@ -451,6 +495,7 @@ TEST_CASE("status tells profile, plugin, version, options, uptime and counters",
 		seen.replies.push_back(status_of(socket));
 		stop();
 	});
+	REQUIRE(seen.ready); // the session was up before the test acted on it
 	CHECK(outcome.code == ExitCode::ok);
 	REQUIRE(stat_result == 0);
 	CHECK((socket_status.st_mode & 0777) == 0600);
@@ -484,6 +529,7 @@ TEST_CASE("error exits restart with growing delays, then the fallback profile ta
 		seen.replies.push_back(status_of(socket));
 		stop();
 	});
+	REQUIRE(seen.ready); // the session was up before the test acted on it
 	CHECK(outcome.code == ExitCode::ok);
 	const std::string log = LogCapture::text();
 	CHECK_THAT(log, ContainsSubstring("test_good: restart 1 of 4 within 1m in 10ms"));
@@ -533,4 +579,196 @@ TEST_CASE("a user stop and a clean unregistration are never restarted", "[restar
 	CHECK(outcome.code == ExitCode::ok);
 	CHECK(count(LogCapture::text(), "test_good: attached") == 1);
 	CHECK(count(LogCapture::text(), "restart 1 of") == 0);
+}
+
+// The Swap class by itself, without a Session: its one rollback path in both modes. A test
+// holds the running instance and the profile it came from, as the Session does.
+namespace {
+
+class SwapBench {
+public:
+	SwapBench() : resolver_(scxr::PluginLoader({rig_.plugin_directory}), rig_.overrides, rig_.kernel) {}
+
+	scxr::ResolvedProfile resolve(const std::string &name, const std::string &id, const std::string &options)
+	{
+		return resolver_.resolve(rig_.profile(name, id, options).string(), nullptr, true);
+	}
+	std::unique_ptr<scxr::PluginInstance> attached(const scxr::ResolvedProfile &profile)
+	{
+		std::unique_ptr<scxr::PluginInstance> instance = loader.load(profile);
+		instance->attach();
+		return instance;
+	}
+	// Runs a swap to its end: waits for a background verify first, as the loop does.
+	scxr::Swap::Result run(scxr::Swap &swap, std::unique_ptr<scxr::PluginInstance> &running,
+			       const scxr::ResolvedProfile &current)
+	{
+		if (swap.background()) {
+			pollfd descriptor{swap.fd(), POLLIN, 0};
+			REQUIRE(::poll(&descriptor, 1, 10'000) == 1);
+		}
+		REQUIRE(swap.verify_ended());
+		return swap.finish(running, current, gap_clock, err);
+	}
+
+	scxr::test::TemporaryDirectory &directory() { return rig_.directory; }
+
+	scxr::LibbpfLog libbpf_log;
+	scxr::InstanceLoader loader{rig_.kernel, libbpf_log, false};
+	scxr::SwapGapClock gap_clock;
+	std::ostringstream err;
+
+private:
+	SessionRig rig_;
+	scxr::ProfileResolver resolver_;
+};
+
+} // namespace
+
+TEST_CASE("a Swap verifies the new scheduler first, then detaches the old and attaches the new", "[swap][rollback]")
+{
+	SwapBench bench;
+	const auto current = bench.resolve("old.toml", "test_good", "label = \"old\"");
+	auto running = bench.attached(current);
+	const scxr::PluginInstance *old_instance = running.get();
+	LogCapture::clear();
+
+	scxr::Swap swap(bench.resolve("new.toml", "test_good", "label = \"new\""), "test", scxr::SwapMode::pre_verified,
+			bench.loader);
+	REQUIRE(swap.background());
+	const scxr::Swap::Result result = bench.run(swap, running, current);
+
+	CHECK(result.end == scxr::Swap::End::swapped);
+	CHECK(result.outcome.ok);
+	CHECK(result.outcome.swapped);
+	REQUIRE(result.outcome.gap.has_value());
+	REQUIRE(running != nullptr);
+	CHECK(running.get() != old_instance);
+	CHECK(running->attached());
+	CHECK_THAT(running->dump(), ContainsSubstring("label=new"));
+	CHECK(bench.gap_clock.gaps_measured() == 1);
+	// The old instance goes once the new one is attached, out of the gap.
+	CHECK(appears_in_order(LogCapture::text(), {"test_good: loaded and verified", "[test_good] detached",
+						     "swap: test_good -> test_good, gap ", "[test_good] instance destroyed"}));
+	CHECK_THAT(LogCapture::text(), ContainsSubstring("done while test_good ran"));
+}
+
+TEST_CASE("a Swap whose new scheduler fails to verify never touches the old one", "[swap][rollback]")
+{
+	SwapBench bench;
+	const auto current = bench.resolve("old.toml", "test_good", "");
+	auto running = bench.attached(current);
+	const scxr::PluginInstance *old_instance = running.get();
+	LogCapture::clear();
+
+	scxr::Swap swap(bench.resolve("new.toml", "test_failing", "fail_in = \"load\"\nstatus = \"verifier\""), "test",
+			scxr::SwapMode::pre_verified, bench.loader);
+	const scxr::Swap::Result result = bench.run(swap, running, current);
+
+	CHECK(result.end == scxr::Swap::End::kept);
+	CHECK_FALSE(result.outcome.ok);
+	CHECK_THAT(result.outcome.message, ContainsSubstring("test_failing failed before the swap, test_good keeps running"));
+	CHECK(running.get() == old_instance);
+	CHECK(running->attached());
+	CHECK(count(LogCapture::text(), "[test_good] detached") == 0);
+	CHECK(bench.gap_clock.gaps_measured() == 0);
+}
+
+TEST_CASE("a Swap rolls back a failed attach in both modes: the old scheduler is attached again", "[swap][rollback]")
+{
+	SwapBench bench;
+	const auto current = bench.resolve("old.toml", "test_good", "");
+	auto running = bench.attached(current);
+	const scxr::PluginInstance *old_instance = running.get();
+	const auto failing = bench.resolve("new.toml", "test_failing", "fail_in = \"attach\"\nstatus = \"attach\"");
+	LogCapture::clear();
+
+	SECTION("pre-verified: the kept old instance is re-attached")
+	{
+		scxr::Swap swap(failing, "test", scxr::SwapMode::pre_verified, bench.loader);
+		const scxr::Swap::Result result = bench.run(swap, running, current);
+		CHECK(result.end == scxr::Swap::End::rolled_back);
+		CHECK_FALSE(result.outcome.ok);
+		CHECK(result.outcome.gap.has_value());
+		CHECK_THAT(result.outcome.message,
+			   ContainsSubstring("attaching test_failing failed, test_good is attached again (gap "));
+		CHECK(running.get() == old_instance);
+		CHECK(count(LogCapture::text(), "[test_good] instance created") == 0);
+		CHECK(appears_in_order(LogCapture::text(),
+				       {"[test_good] detached", "error: test: attaching test_failing: plugin 'test_failing'",
+					"swap: attaching test_failing failed, test_good is attached again"}));
+	}
+	SECTION("stop-start: the dropped old instance is started afresh")
+	{
+		scxr::Swap swap(failing, "test", scxr::SwapMode::stop_start, bench.loader);
+		CHECK_FALSE(swap.background());
+		const scxr::Swap::Result result = bench.run(swap, running, current);
+		CHECK(result.end == scxr::Swap::End::rolled_back);
+		CHECK_THAT(result.outcome.message,
+			   ContainsSubstring("starting test_failing failed, test_good is attached again (gap "));
+		CHECK(appears_in_order(LogCapture::text(),
+				       {"[test_good] detached", "[test_good] instance destroyed",
+					"error: test: starting test_failing: plugin 'test_failing'",
+					"[test_good] instance created", "swap: starting test_failing failed"}));
+	}
+	REQUIRE(running != nullptr);
+	CHECK(running->attached());
+	CHECK(bench.gap_clock.gaps_measured() == 1);
+	CHECK_FALSE(bench.gap_clock.in_gap());
+}
+
+TEST_CASE("a Swap that can attach neither scheduler leaves nothing attached", "[swap][rollback][restart]")
+{
+	SwapBench bench;
+	const auto failing = bench.resolve("new.toml", "test_failing", "fail_in = \"attach\"\nstatus = \"attach\"");
+
+	SECTION("pre-verified: the old instance refuses its second attach")
+	{
+		const auto current = bench.resolve("old.toml", "test_good", "fail_attach_from = 2");
+		auto running = bench.attached(current);
+		scxr::Swap swap(failing, "test", scxr::SwapMode::pre_verified, bench.loader);
+		const scxr::Swap::Result result = bench.run(swap, running, current);
+		CHECK(result.end == scxr::Swap::End::lost_both);
+		CHECK(running == nullptr);
+		CHECK_THAT(result.outcome.message,
+			   ContainsSubstring("attaching test_failing failed (plugin 'test_failing': attach failed: fake "
+					     "failure in attach) and re-attaching test_good failed too (plugin 'test_good': "
+					     "attach failed: fake attach failure (attach 2))"));
+	}
+	SECTION("stop-start: the old profile no longer starts")
+	{
+		// As if its plugin had changed on disk since: what is loaded again fails to attach.
+		const auto current = bench.resolve("old.toml", "test_failing", "fail_in = \"attach\"\nstatus = \"attach\"");
+		auto running = bench.attached(bench.resolve("running.toml", "test_good", ""));
+		scxr::Swap swap(failing, "test", scxr::SwapMode::stop_start, bench.loader);
+		const scxr::Swap::Result result = bench.run(swap, running, current);
+		CHECK(result.end == scxr::Swap::End::lost_both);
+		CHECK(running == nullptr);
+		CHECK_THAT(result.outcome.message,
+			   ContainsSubstring("starting test_failing failed (plugin 'test_failing': attach failed: fake "
+					     "failure in attach) and restarting test_good failed too"));
+	}
+	CHECK_THAT(LogCapture::text(), ContainsSubstring("failed too; no sched_ext scheduler is attached"));
+	CHECK(bench.gap_clock.gaps_measured() == 0);
+	CHECK_FALSE(bench.gap_clock.in_gap());
+}
+
+TEST_CASE("a Swap abandoned during its verify detaches the old scheduler at once", "[swap][rollback]")
+{
+	SwapBench bench;
+	const auto gate = bench.directory().path() / "verify-may-end";
+	const auto current = bench.resolve("old.toml", "test_good", "");
+	auto running = bench.attached(current);
+	scxr::Swap swap(bench.resolve("slow.toml", "test_good", "load_waits_for = \"" + gate.string() + "\""), "test",
+			scxr::SwapMode::pre_verified, bench.loader);
+	REQUIRE(swap.background());
+	CHECK_FALSE(swap.verify_ended());
+	CHECK_THAT(swap.describe(scxr::Swap::Clock::now()), ContainsSubstring("): verifying since "));
+
+	const bool still_verifying = swap.abandon("received SIGTERM", running, nullptr);
+	CHECK(still_verifying);
+	CHECK(running == nullptr);
+	CHECK_THAT(LogCapture::text(), ContainsSubstring("received SIGTERM while test_good verified: detached test_good at "
+							 "once; not waiting for the verify"));
+	std::ofstream(gate) << "go\n"; // so that destroying the swap does not wait 60 s
 }

@@ -15,7 +15,8 @@ namespace scxr::sdk {
 // PluginError(SCXR_ERR_INTERNAL).
 class OptionValues {
 public:
-	OptionValues(const scxr_option_setting *settings, size_t count);
+	// settings: count elements, stride bytes apart (scxr_host.setting_stride); [call].
+	OptionValues(const scxr_option_setting *settings, size_t count, size_t stride = sizeof(scxr_option_setting));
 
 	bool get_bool(const std::string &name) const;
 	int64_t get_int(const std::string &name) const;

@@ -3,10 +3,10 @@
 
 #include "scx_runner/sdk/Host.hpp"
 #include "scx_runner/sdk/OptionValues.hpp"
+#include "scx_runner/sdk/StatValues.hpp"
 
 #include <cstdint>
 #include <string>
-#include <vector>
 
 namespace scxr::sdk {
 
@@ -19,17 +19,12 @@ struct ExitReport {
 	std::string dump;
 };
 
-struct StatRow {
-	std::string name;
-	scxr_stat_kind kind = SCXR_STAT_COUNTER;
-	double value = 0;
-	std::string unit;
-	std::string help;
-};
-
 // A plugin's scheduler, written as a plain class. Methods report failure by throwing
 // PluginError (any other exception becomes SCXR_ERR_INTERNAL). The SDK's thunks enforce the
 // call states of plugin_abi.h, so a method is only called in the state the header allows.
+// The constructor may throw too: the host then shows its message as the reason create()
+// failed. host() may be used from threads the scheduler starts itself; the destructor stops
+// and joins them, because the host's log is valid only until destroy() returns.
 class Scheduler {
 public:
 	explicit Scheduler(const Host &host) : host_(host) {}
@@ -42,7 +37,9 @@ public:
 	virtual void attach() = 0;
 	virtual void detach() = 0;
 	virtual ExitReport poll() = 0;
-	virtual std::vector<StatRow> stats() = 0;
+	// Sets the value of each stat of the plugin's schema (PluginInfo::stats) that this reading
+	// has; the rest stay absent.
+	virtual void stats(StatValues &values) = 0;
 	virtual std::string dump() = 0;
 
 protected:

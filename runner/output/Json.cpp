@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "output/Json.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdint>
+
+namespace scxr {
+
+namespace {
+
+// -2^63 and 2^63, exactly representable as doubles; every integral double in [-2^63, 2^63)
+// converts to int64_t without loss.
+constexpr double kSmallestInt64 = -9223372036854775808.0;
+constexpr double kInt64Limit = 9223372036854775808.0;
+
+std::string dump(const Json &document, Json::error_handler_t on_invalid_utf8)
+{
+	return document.dump(-1, ' ', false, on_invalid_utf8);
+}
+
+} // namespace
+
+std::string json_text(const Json &document)
+{
+	return dump(document, Json::error_handler_t::replace);
+}
+
+Json json_number(double value)
+{
+	if (!std::isfinite(value))
+		return nullptr;
+	if (std::trunc(value) == value && value >= kSmallestInt64 && value < kInt64Limit)
+		return static_cast<int64_t>(value);
+	return value;
+}
+
+bool is_utf8(std::string_view text)
+{
+	try {
+		dump(Json(text), Json::error_handler_t::strict);
+		return true;
+	} catch (const Json::type_error &) {
+		return false;
+	}
+}
+
+} // namespace scxr

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#pragma once
+
+#include "base/Duration.hpp"
+#include "session/SwapMode.hpp"
+
+#include <filesystem>
+#include <optional>
+
+namespace scxr {
+
+// How a Session runs, from the command line.
+struct SessionSettings {
+	std::optional<Duration> run_for; // --duration
+	// How often the loop asks the plugin whether the scheduler exited.
+	Duration poll_interval = Duration::from_nanoseconds(100'000'000);
+	// Print the whole verifier log on a rejection, not only its tail.
+	bool full_verifier_log = false;
+	SwapMode swap_mode = SwapMode::pre_verified;
+	// Reload when the profile file changes on disk (--watch).
+	bool watch = false;
+	// Serve status and switch on this Unix socket; nullopt: no control socket.
+	std::optional<std::filesystem::path> control_socket;
+};
+
+} // namespace scxr
