@@ -5,7 +5,9 @@
 Why a script rather than a plain command: bpftool >= 7.5 emits skeletons for the
 libbpf 1.5 API. For struct_ops maps they set `map->link`, a member that
 struct bpf_map_skeleton gained in libbpf 1.5, so such a header does not compile
-against older libbpf headers (Debian 12 backports ship 1.4.6).
+against older libbpf headers (Debian 12 backports ship 1.4.6; scripts/setup
+builds libbpf 1.7 for our own builds, so only a build against the system's
+1.4.6 still needs the fix).
 --drop-struct-ops-link deletes those lines. That is safe on libbpf 1.4: it
 honours the skeleton's map_skel_sz and never reads the missing member; the
 plugin then attaches struct_ops with bpf_map__attach_struct_ops() itself.

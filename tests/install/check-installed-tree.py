@@ -98,12 +98,15 @@ def check_layout(stage, dirs):
     return profiles
 
 
-def pkg_config_environment(stage, dirs):
+def pkg_config_environment(stage, dirs, build_pkg_config_path):
     env = dict(os.environ)
     staged_pc_dir = staged(stage, dirs["libdir"] / "pkgconfig")
-    # Prepended: the staged file must win over one from an earlier real installation.
+    # Prepended: the staged file must win over one from an earlier real installation. Then the
+    # build's own pkg_config_path (scripts/dev's private libbpf on Debian): the plugin must be
+    # built against the libbpf the runner was built with.
     env["PKG_CONFIG_PATH"] = os.pathsep.join(
-        part for part in [str(staged_pc_dir), os.environ.get("PKG_CONFIG_PATH", "")] if part)
+        part for part in [str(staged_pc_dir), *build_pkg_config_path,
+                          os.environ.get("PKG_CONFIG_PATH", "")] if part)
     return env
 
 
@@ -193,7 +196,7 @@ def main():
         example_profiles = check_layout(stage, dirs)
         expected_ids = bundled_plugin_ids(args.meson, args.build_dir, dirs["plugin_dir"])
 
-        env = pkg_config_environment(stage, dirs)
+        env = pkg_config_environment(stage, dirs, options.get("pkg_config_path", []))
         check_pkg_config(stage, dirs, project_version(args.meson, args.build_dir), env)
         build_out_of_tree_plugin(args.meson, args.out_of_tree_plugin, work, stage, dirs, env)
 
