@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -75,12 +76,18 @@ std::string ProfileFileReader::read(const std::string &path)
 		throw too_large(path, fmt::format("{} bytes", status.st_size));
 
 	// The size fstat gave may be stale (the file can grow while it is read): read at most one
-	// byte more than the limit, and refuse if that byte arrives.
+	// byte more than the limit, and refuse if that byte arrives. The buffer grows with what
+	// arrives, from the size fstat gave, so a small profile costs a small buffer, not 1 MiB.
 	std::string text;
-	text.resize(kMaxBytes + 1);
 	size_t filled = 0;
-	while (filled < text.size()) {
-		const ssize_t count = ::read(file.get(), text.data() + filled, text.size() - filled);
+	size_t capacity = std::min(static_cast<size_t>(status.st_size), kMaxBytes) + 1;
+	for (;;) {
+		if (filled == capacity)
+			capacity = std::min(capacity * 2, kMaxBytes + 1);
+		if (filled == capacity)
+			break; // the byte past the limit arrived
+		text.resize(capacity);
+		const ssize_t count = ::read(file.get(), text.data() + filled, capacity - filled);
 		if (count < 0 && errno == EINTR)
 			continue;
 		if (count < 0) {
