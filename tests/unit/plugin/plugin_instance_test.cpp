@@ -10,6 +10,8 @@
 #include "LogCapture.hpp"
 #include "TestPlugins.hpp"
 
+#include <scx_runner/exit_event.h>
+
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
 
@@ -251,4 +253,27 @@ TEST_CASE("a 1.1 plugin says why create failed", "[instance]")
 	CHECK(error.code() == ExitCode::permission);
 	CHECK(std::string(error.what()) == "plugin 'test_create_throws' could not create a scheduler instance: fake "
 					   "create failure: this scheduler cannot be created");
+}
+
+TEST_CASE("the exit-event extension: every SDK plugin answers it, a 1.0 plugin cannot", "[instance][abi]")
+{
+	const auto sdk_plugin = open("test_good");
+	const auto *extension = static_cast<const scxr_exit_event_extension *>(
+		sdk_plugin->extension(SCXR_EXIT_EVENT_EXTENSION, sizeof(scxr_exit_event_extension)));
+	REQUIRE(extension != nullptr);
+	CHECK(extension->struct_size == sizeof(scxr_exit_event_extension));
+	CHECK(extension->exit_fd != nullptr);
+	PluginInstance instance(sdk_plugin);
+	// Before load the SDK answers -1 whatever the scheduler has; test_good has no descriptor
+	// at all (its exits come from polls, which the session's timer drives), so -1 after too.
+	CHECK(instance.exit_event_fd() == -1);
+	instance.configure(settings_for(*sdk_plugin, ""));
+	instance.load();
+	instance.attach();
+	CHECK(instance.exit_event_fd() == -1);
+
+	const auto old_plugin = open("test_abi_1_0");
+	CHECK(old_plugin->extension(SCXR_EXIT_EVENT_EXTENSION, sizeof(scxr_exit_event_extension)) == nullptr);
+	PluginInstance old_instance(old_plugin);
+	CHECK(old_instance.exit_event_fd() == -1);
 }
