@@ -141,6 +141,9 @@ void PluginInstance::configure(const OptionSettings &settings)
 void PluginInstance::load()
 {
 	check(call_plugin(id_, "load", [&] { return library_->entry().load(handle_); }), "load");
+	// The descriptor lives from load until destroy (exit_event.h): asked for once, not on
+	// every turn of the loop.
+	exit_event_fd_ = query_exit_event_fd();
 }
 
 void PluginInstance::attach()
@@ -234,7 +237,7 @@ std::string PluginInstance::dump()
 	return text;
 }
 
-int PluginInstance::exit_event_fd()
+int PluginInstance::query_exit_event_fd() const
 {
 	const auto *extension = static_cast<const scxr_exit_event_extension *>(
 		library_->extension(SCXR_EXIT_EVENT_EXTENSION, sizeof(scxr_exit_event_extension)));

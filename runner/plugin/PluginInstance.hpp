@@ -41,9 +41,9 @@ public:
 	std::vector<StatSample> stats();
 	std::string dump();
 	// A descriptor that turns readable when the attached scheduler exits (the plugin's
-	// exit-event extension), for the loop to wait on instead of polling; -1 when the plugin
-	// has none. Owned by the instance.
-	int exit_event_fd();
+	// exit-event extension), for the loop to wait on instead of polling; -1 before load() and
+	// when the plugin has none. Owned by the instance.
+	int exit_event_fd() const { return exit_event_fd_; }
 
 	bool attached() const { return attached_; }
 	const PluginLibrary &library() const { return *library_; }
@@ -61,12 +61,14 @@ private:
 	// loggers are thread-safe, and id_ does not change after the constructor.
 	static void log_from_plugin(void *context, scxr_log_level level, const char *message) noexcept;
 	std::vector<StatSample> read_stats();
+	int query_exit_event_fd() const;
 	std::vector<StatSample> stats_from_rows();
 
 	std::shared_ptr<const PluginLibrary> library_;
 	std::string id_;
 	scxr_instance *handle_ = nullptr;
 	bool attached_ = false;
+	int exit_event_fd_ = -1; // from load() on
 	// read_stats()'s value array, kept so a reading allocates it only once.
 	std::vector<scxr_stat_value> values_;
 	// The stats a 1.0 plugin's rows describe, learnt from its first reading.
