@@ -238,8 +238,8 @@ ExitCode Application::check(const CliOptions &options)
 	const ResolvedProfile resolved = resolver.resolve(options.profile_path, nullptr, false);
 	check_fallback(resolver, resolved);
 	const Profile &profile = resolved.profile;
-	const auto &plugin = resolved.plugin;
-	const OptionSettings &settings = resolved.options;
+	const auto &plugin = resolved.root.plugin;
+	const OptionSettings &settings = resolved.root.options;
 	const RunnerSettings &runner = resolved.runner;
 
 	out_ << fmt::format("{}: ok\n", profile.path);
@@ -256,8 +256,8 @@ ExitCode Application::check(const CliOptions &options)
 	out_ << fmt::format("  stats: {}\n", interval.is_zero() ? std::string("off")
 								 : fmt::format("every {} as {}", interval.to_string(),
 									       stats_format_name(runner.effective_stats_format())));
-	const RestartSettings restart = resolved.restart_settings();
-	if (!profile.restart)
+	const RestartSettings restart = resolved.root.restart_settings();
+	if (!profile.root.restart)
 		out_ << "  restart: only when the kernel asks (no [restart] table); error exits end the run\n";
 	else if (!restart.enabled)
 		out_ << "  restart: off ([restart] enabled = false)\n";
@@ -272,7 +272,7 @@ ExitCode Application::check(const CliOptions &options)
 
 void Application::check_fallback(const ProfileResolver &resolver, const ResolvedProfile &resolved) const
 {
-	const std::optional<std::filesystem::path> &fallback = resolved.restart_settings().fallback;
+	const std::optional<std::filesystem::path> &fallback = resolved.root.restart_settings().fallback;
 	if (!fallback)
 		return;
 	// A fallback that does not work would only be found out when it is needed most.

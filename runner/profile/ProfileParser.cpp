@@ -60,7 +60,7 @@ public:
 				   [&](const toml::key &key, const toml::node &node) { read_restart(node, key, profile); }},
 			  });
 		// toml++ iterates keys in sorted order; users read files top to bottom.
-		std::stable_sort(profile.options.begin(), profile.options.end(), [](const auto &left, const auto &right) {
+		std::stable_sort(profile.root.options.begin(), profile.root.options.end(), [](const auto &left, const auto &right) {
 			return before(left.key_position, right.key_position);
 		});
 		std::stable_sort(diagnostics_.begin(), diagnostics_.end(), [](const auto &left, const auto &right) {
@@ -141,7 +141,7 @@ private:
 
 	void read_plugin(const toml::node &node, Profile &profile)
 	{
-		profile.plugin_position = position(node);
+		profile.root.plugin_position = position(node);
 		const auto *id = node.as_string();
 		if (!id) {
 			report(position(node), fmt::format("'plugin' must be a string (a plugin id), not {}", toml_type_name(node)),
@@ -155,7 +155,7 @@ private:
 			       "use --plugin-dir to add directories");
 			return;
 		}
-		profile.plugin_id = value;
+		profile.root.plugin_id = value;
 	}
 
 	void read_options(const toml::node &node, const toml::key &key, Profile &profile)
@@ -164,7 +164,7 @@ private:
 		if (!table)
 			return;
 		for (auto &&[option_key, value] : *table)
-			profile.options.push_back(ProfileOption{std::string(option_key.str()), position(option_key),
+			profile.root.options.push_back(ProfileOption{std::string(option_key.str()), position(option_key),
 								 to_profile_value(value)});
 	}
 
@@ -233,7 +233,7 @@ private:
 			for (const std::string &problem : settings.problems())
 				report(position(key), "[restart]: " + problem,
 				       "see config/example.toml for a restart policy that works");
-		profile.restart = settings;
+		profile.root.restart = settings;
 	}
 
 	void read_bool(const std::string &name, const toml::node &node, bool &out)

@@ -28,7 +28,7 @@ public:
 	const PluginLoader &loader() const { return loader_; }
 
 private:
-	std::shared_ptr<const PluginLibrary> plugin_for(const Profile &profile, const ResolvedProfile *current) const;
+	std::shared_ptr<const PluginLibrary> plugin_for(const ProfileNode &node, const ResolvedNode *current) const;
 
 	PluginLoader loader_;
 	RunnerSettings overrides_;

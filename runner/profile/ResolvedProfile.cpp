@@ -3,10 +3,10 @@
 
 namespace scxr {
 
-RestartSettings ResolvedProfile::restart_settings() const
+RestartSettings ResolvedNode::restart_settings() const
 {
-	if (profile.restart)
-		return *profile.restart;
+	if (written.restart)
+		return *written.restart;
 	// Without a [restart] table an error exit ends the run (a service manager may restart
 	// the whole runner); a scheduler that asks the kernel for a restart still gets one.
 	RestartSettings settings;

@@ -24,7 +24,7 @@ ActiveScheduler::ActiveScheduler(const ProfileResolver &resolver, ResolvedProfil
 				 std::function<void()> read_signals, std::ostream &out, std::ostream &err)
 	: resolver_(resolver), current_(std::move(initial)), settings_(settings),
 	  loader_(kernel, libbpf_log, settings.full_verifier_log), state_(state), read_signals_(std::move(read_signals)),
-	  out_(out), err_(err), policy_(current_.restart_settings()), status_(Clock::now())
+	  out_(out), err_(err), policy_(current_.root.restart_settings()), status_(Clock::now())
 {
 }
 
@@ -33,7 +33,7 @@ ActiveScheduler::~ActiveScheduler() = default;
 bool ActiveScheduler::start()
 {
 	status_.started(Clock::now());
-	spdlog::info("{}: running plugin {}", current_.profile.path, plugin_text(*current_.plugin));
+	spdlog::info("{}: running plugin {}", current_.profile.path, plugin_text(*current_.root.plugin));
 	return start_current();
 }
 
@@ -69,7 +69,7 @@ void ActiveScheduler::adopt(ResolvedProfile resolved)
 {
 	current_ = std::move(resolved);
 	// A changed profile is a new policy: its backoff and budget start afresh.
-	policy_ = RestartPolicy(current_.restart_settings());
+	policy_ = RestartPolicy(current_.root.restart_settings());
 	if (instance_)
 		policy_.on_attached(status_.attached_at());
 }
@@ -106,7 +106,7 @@ void ActiveScheduler::restart_if_due()
 	const LoopState::RestartPending *pending = state_.restart_pending();
 	if (!pending || Clock::now() < pending->at)
 		return;
-	const std::string id = current_.plugin->id();
+	const std::string id = current_.root.plugin->id();
 	spdlog::info("{}: restarting (restart {} of this run)", id, status_.restarting());
 	try {
 		if (!start_current())
@@ -201,7 +201,7 @@ void ActiveScheduler::fall_back(const std::filesystem::path &profile)
 {
 	try {
 		ResolvedProfile fallback = resolver_.resolve(profile.string(), &current_, true);
-		spdlog::warn("falling back to {}: plugin {}", fallback.profile.path, plugin_text(*fallback.plugin));
+		spdlog::warn("falling back to {}: plugin {}", fallback.profile.path, plugin_text(*fallback.root.plugin));
 		adopt(std::move(fallback));
 		if (!start_current())
 			state_.finish(ExitCode::ok);
@@ -243,7 +243,7 @@ SwapOutcome ActiveScheduler::offer(const std::string &path, const std::string &t
 		adopt(std::move(candidate));
 		return outcome;
 	}
-	spdlog::info("{}: swapping {} -> {} ({} swap): {}", trigger, running, candidate.plugin->id(),
+	spdlog::info("{}: swapping {} -> {} ({} swap): {}", trigger, running, candidate.root.plugin->id(),
 		     swap_mode_name(settings_.swap_mode), decision.explanation());
 	return start_swap(std::move(candidate), trigger, control);
 }
@@ -252,7 +252,7 @@ SwapOutcome ActiveScheduler::start_instead(ResolvedProfile candidate, const std:
 {
 	// Nothing runs (a restart is pending): the new profile starts now, in its place.
 	SwapOutcome outcome;
-	spdlog::info("{}: no scheduler is attached; starting {} now", trigger, plugin_text(*candidate.plugin));
+	spdlog::info("{}: no scheduler is attached; starting {} now", trigger, plugin_text(*candidate.root.plugin));
 	adopt(std::move(candidate));
 	try {
 		if (!start_current()) {
@@ -262,13 +262,13 @@ SwapOutcome ActiveScheduler::start_instead(ResolvedProfile candidate, const std:
 		}
 	} catch (const RunnerError &error) {
 		ErrorPrinter::print(error, err_, trigger + ": ");
-		apply(policy_.on_error_exit(Clock::now()), true, current_.plugin->id());
-		outcome.message = fmt::format("starting {} failed: {}", current_.plugin->id(), error.what());
+		apply(policy_.on_error_exit(Clock::now()), true, current_.root.plugin->id());
+		outcome.message = fmt::format("starting {} failed: {}", current_.root.plugin->id(), error.what());
 		return outcome;
 	}
 	outcome.ok = true;
 	outcome.swapped = true;
-	outcome.message = fmt::format("started {}", current_.plugin->id());
+	outcome.message = fmt::format("started {}", current_.root.plugin->id());
 	return outcome;
 }
 
@@ -303,7 +303,7 @@ SwapOutcome ActiveScheduler::finish_swap(ControlServer *control)
 		attached(Clock::now());
 		break;
 	case Swap::End::rolled_back: attached(Clock::now()); break;
-	case Swap::End::lost_both: apply(policy_.on_error_exit(Clock::now()), true, current_.plugin->id()); break;
+	case Swap::End::lost_both: apply(policy_.on_error_exit(Clock::now()), true, current_.root.plugin->id()); break;
 	}
 	if (!result.outcome.ok)
 		status_.swap_failed();

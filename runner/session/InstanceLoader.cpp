@@ -21,7 +21,7 @@ InstanceLoader::InstanceLoader(const KernelProbe &kernel, LibbpfLog &libbpf_log,
 
 BackgroundVerify::Work InstanceLoader::work(const ResolvedProfile &resolved) const
 {
-	return [plugin = resolved.plugin, options = resolved.options, &libbpf_log = libbpf_log_, &kernel = kernel_,
+	return [plugin = resolved.root.plugin, options = resolved.root.options, &libbpf_log = libbpf_log_, &kernel = kernel_,
 		kernel_release = kernel_.kernel_release(), full_log = full_verifier_log_] {
 		auto instance = std::make_unique<PluginInstance>(plugin);
 		instance->configure(options);
@@ -42,7 +42,7 @@ std::unique_ptr<PluginInstance> InstanceLoader::load(const ResolvedProfile &reso
 {
 	// With --log-level debug, this line's timestamp against the process start is the runner's
 	// own start-up cost (issue 12: at most 50 ms under emulation).
-	spdlog::debug("{}: creating, configuring and loading the scheduler", resolved.plugin->id());
+	spdlog::debug("{}: creating, configuring and loading the scheduler", resolved.root.plugin->id());
 	const auto started = std::chrono::steady_clock::now();
 	std::unique_ptr<PluginInstance> instance = work(resolved)();
 	spdlog::info("{}: loaded and verified in {} ms", instance->id(),

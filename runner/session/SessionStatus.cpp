@@ -24,13 +24,13 @@ ControlReply SessionStatus::reply(const ResolvedProfile &current, const PluginIn
 	ControlReply reply = ControlReply::success();
 	reply.set("pid", ::getpid());
 	reply.set("profile", current.profile.path);
-	reply.set("plugin", current.plugin->id());
-	reply.set("version", current.plugin->version());
-	reply.set("plugin_file", current.plugin->path().string());
+	reply.set("plugin", current.root.plugin->id());
+	reply.set("version", current.root.plugin->version());
+	reply.set("plugin_file", current.root.plugin->path().string());
 	reply.set("state", instance ? "attached" : "restart pending");
 	ControlReply::Object options;
-	const OptionSchema schema = current.plugin->schema();
-	for (const OptionSettings::Setting &setting : current.options.settings())
+	const OptionSchema schema = current.root.plugin->schema();
+	for (const OptionSettings::Setting &setting : current.root.options.settings())
 		options.emplace_back(setting.name, OptionSettings::format(setting, schema));
 	reply.set("options", std::move(options));
 	reply.set("uptime_seconds", whole_seconds(now - started_));
@@ -43,7 +43,7 @@ ControlReply SessionStatus::reply(const ResolvedProfile &current, const PluginIn
 	if (const auto gap = gap_clock.last_gap())
 		reply.set("last_gap", SwapGapClock::format(*gap));
 	if (swap) {
-		reply.set("verifying", swap->candidate().plugin->id());
+		reply.set("verifying", swap->candidate().root.plugin->id());
 		reply.set("swap", swap->describe(now));
 	}
 	return reply;

@@ -50,7 +50,7 @@ int Swap::fd() const { return verify_ ? verify_->fd() : -1; }
 
 std::string Swap::describe(Clock::time_point now) const
 {
-	const std::string target = fmt::format("swapping to {} ({})", candidate_.plugin->id(), candidate_.profile.path);
+	const std::string target = fmt::format("swapping to {} ({})", candidate_.root.plugin->id(), candidate_.profile.path);
 	if (!verify_)
 		return target;
 	return fmt::format("{}: {} {} ms", target, verify_->finished() ? "verified in" : "verifying since",
@@ -69,7 +69,7 @@ Swap::Result Swap::finish(std::unique_ptr<PluginInstance> &running, const Resolv
 			  SwapGapClock &gap_clock, std::ostream &err)
 {
 	const std::string old_id = running->id();
-	const std::string &new_id = candidate_.plugin->id();
+	const std::string &new_id = candidate_.root.plugin->id();
 	if (verify_not_started_)
 		return kept(*verify_not_started_, "could not be verified", old_id, err);
 
@@ -122,7 +122,7 @@ Swap::Result Swap::finish(std::unique_ptr<PluginInstance> &running, const Resolv
 Swap::Result Swap::kept(const RunnerError &error, const std::string &what, const std::string &old_id,
 			std::ostream &err) const
 {
-	const std::string &new_id = candidate_.plugin->id();
+	const std::string &new_id = candidate_.root.plugin->id();
 	ErrorPrinter::print(error, err, fmt::format("{}: preparing {}: ", trigger_, new_id));
 	Result result;
 	result.outcome.message = fmt::format("{} {}, {} keeps running: {}", new_id, what, old_id, error.what());
@@ -139,7 +139,7 @@ Swap::Result Swap::roll_back(const RunnerError &error, std::unique_ptr<PluginIns
 	const bool old_instance_kept = running != nullptr;
 	const std::string failed = old_instance_kept ? "attaching" : "starting";
 	const std::string restore = old_instance_kept ? "re-attaching" : "restarting";
-	const std::string &new_id = candidate_.plugin->id();
+	const std::string &new_id = candidate_.root.plugin->id();
 	ErrorPrinter::print(error, err, fmt::format("{}: {} {}: ", trigger_, failed, new_id));
 	Result result;
 	try {
@@ -168,8 +168,8 @@ Swap::Result Swap::roll_back(const RunnerError &error, std::unique_ptr<PluginIns
 
 Swap::Result Swap::swapped(Clock::duration gap, Clock::duration verify, const ResolvedProfile &current) const
 {
-	const PluginLibrary &old_plugin = *current.plugin;
-	const PluginLibrary &new_plugin = *candidate_.plugin;
+	const PluginLibrary &old_plugin = *current.root.plugin;
+	const PluginLibrary &new_plugin = *candidate_.root.plugin;
 	Result result;
 	result.end = End::swapped;
 	result.outcome.ok = true;
@@ -191,7 +191,7 @@ Swap::Result Swap::swapped(Clock::duration gap, Clock::duration verify, const Re
 
 bool Swap::abandon(const std::string &why, std::unique_ptr<PluginInstance> &running, ControlServer *server)
 {
-	const std::string &new_id = candidate_.plugin->id();
+	const std::string &new_id = candidate_.root.plugin->id();
 	const std::string old_id = running ? running->id() : std::string("nothing");
 	// The old scheduler goes at once: a stop must not wait for a verify that libbpf cannot
 	// interrupt, and the new scheduler is never attached.

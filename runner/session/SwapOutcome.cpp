@@ -14,8 +14,8 @@ ControlReply SwapOutcome::reply(const ResolvedProfile &current) const
 	reply.set("message", message);
 	reply.set("swapped", swapped);
 	reply.set("profile", current.profile.path);
-	reply.set("plugin", current.plugin->id());
-	reply.set("version", current.plugin->version());
+	reply.set("plugin", current.root.plugin->id());
+	reply.set("version", current.root.plugin->version());
 	if (gap)
 		reply.set("gap", SwapGapClock::format(*gap));
 	return reply;

@@ -54,7 +54,7 @@ std::string read_file(const std::filesystem::path &path)
 OptionSettings parse_and_validate(const std::string &text, const std::string &name)
 {
 	const Profile profile = ProfileParser().parse_string(text, name);
-	return OptionValidator(profile.plugin_id, schema_for(profile.plugin_id)).validate(profile.options);
+	return OptionValidator(profile.root.plugin_id, schema_for(profile.root.plugin_id)).validate(profile.root.options);
 }
 
 } // namespace

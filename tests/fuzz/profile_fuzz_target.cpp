@@ -111,10 +111,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const std::string_view text(reinterpret_cast<const char *>(data), size);
 	try {
 		const Profile profile = ProfileParser().parse_string(text, kDisplayName);
-		if (!ProfileParser::is_valid_plugin_id(profile.plugin_id))
-			broken_promise("accepted plugin id '" + profile.plugin_id + "'");
-		const OptionSchema schema = schema_for(profile.plugin_id);
-		check_settings(schema, OptionValidator(profile.plugin_id, schema).validate(profile.options));
+		if (!ProfileParser::is_valid_plugin_id(profile.root.plugin_id))
+			broken_promise("accepted plugin id '" + profile.root.plugin_id + "'");
+		const OptionSchema schema = schema_for(profile.root.plugin_id);
+		check_settings(schema, OptionValidator(profile.root.plugin_id, schema).validate(profile.root.options));
 	} catch (const ProfileError &error) {
 		check_diagnostics(error);
 	}

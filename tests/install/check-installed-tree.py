@@ -79,6 +79,8 @@ def check_layout(stage, dirs):
                 "the plugin ABI header")
     expect_file(staged(stage, dirs["includedir"] / "scx-runner/scx_runner/exit_event.h"),
                 "the exit-event extension header")
+    expect_file(staged(stage, dirs["includedir"] / "scx-runner/scx_runner/sched_tree.h"),
+                "the sched-tree extension header")
     expect_file(staged(stage, dirs["includedir"] / "scx-runner/scx_runner/sdk/Entry.hpp"),
                 "the SDK headers")
     expect_file(staged(stage, dirs["libdir"] / "libscx-runner-plugin-sdk.a"), "the SDK library")

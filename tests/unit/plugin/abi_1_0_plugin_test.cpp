@@ -60,7 +60,7 @@ TEST_CASE("a 1.0 plugin creates, configures and reports its stats", "[abi][abi-1
 	PluginInstance instance(plugin);
 	const auto profile = scxr::ProfileParser().parse_string(
 		"plugin = \"test_abi_1_0\"\n[options]\nbatch = 7\nverbose = true\nlabel = \"unit\"\n", "t.toml");
-	instance.configure(scxr::OptionValidator(plugin->id(), plugin->schema()).validate(profile.options));
+	instance.configure(scxr::OptionValidator(plugin->id(), plugin->schema()).validate(profile.root.options));
 	// It logs through the 1.0 part of the host struct it copied.
 	CHECK_THAT(LogCapture::text(), ContainsSubstring("info: [test_abi_1_0] test_abi_1_0 configured"));
 	instance.load();

@@ -36,7 +36,7 @@ OptionSettings settings_for(const PluginLibrary &plugin, const std::string &opti
 {
 	const auto profile =
 		scxr::ProfileParser().parse_string("plugin = \"" + plugin.id() + "\"\n[options]\n" + options_table, "t.toml");
-	return scxr::OptionValidator(plugin.id(), plugin.schema()).validate(profile.options);
+	return scxr::OptionValidator(plugin.id(), plugin.schema()).validate(profile.root.options);
 }
 
 // The RunnerError a call throws; fails the test if it does not.

@@ -46,7 +46,7 @@ constexpr scxr_option_desc kOptions[] = {
 OptionSettings validate(const std::string &options_table)
 {
 	const auto profile = ProfileParser().parse_string("plugin = \"fake\"\n[options]\n" + options_table, "p.toml");
-	return OptionValidator("fake", OptionSchema(kOptions, std::size(kOptions))).validate(profile.options);
+	return OptionValidator("fake", OptionSchema(kOptions, std::size(kOptions))).validate(profile.root.options);
 }
 
 std::vector<ProfileDiagnostic> problems(const std::string &options_table)
@@ -175,7 +175,7 @@ TEST_CASE("the fixtures fail against the real test plugin's schema", "[options]"
 	auto diagnostics = [&](const std::string &fixture) {
 		const auto profile = ProfileParser().parse_file(TestPlugins::profile(fixture).string());
 		try {
-			validator.validate(profile.options);
+			validator.validate(profile.root.options);
 		} catch (const ProfileError &error) {
 			return error.diagnostics();
 		}

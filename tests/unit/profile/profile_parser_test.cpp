@@ -42,19 +42,19 @@ TEST_CASE("a full profile is read with its plugin, options and runner settings",
 	const std::string path = TestPlugins::profile("good.toml").string();
 	const Profile profile = ProfileParser().parse_file(path);
 	CHECK(profile.path == path);
-	CHECK(profile.plugin_id == "test_good");
-	CHECK(profile.plugin_position.line == 3);
-	CHECK(profile.plugin_position.column == 10);
-	REQUIRE(profile.options.size() == 8);
-	CHECK(profile.options[0].name == "verbose");
-	CHECK(std::get<bool>(profile.options[0].value.data()) == true);
-	CHECK(profile.options[1].name == "offset");
-	CHECK(std::get<int64_t>(profile.options[1].value.data()) == -3);
-	CHECK(std::get<double>(profile.options[3].value.data()) == 0.25);
-	CHECK(profile.options[6].name == "slice");
-	CHECK(std::get<std::string>(profile.options[6].value.data()) == "1.5ms");
-	CHECK(profile.options[6].key_position.line == 12);
-	CHECK(profile.options[6].value.position().column == 9);
+	CHECK(profile.root.plugin_id == "test_good");
+	CHECK(profile.root.plugin_position.line == 3);
+	CHECK(profile.root.plugin_position.column == 10);
+	REQUIRE(profile.root.options.size() == 8);
+	CHECK(profile.root.options[0].name == "verbose");
+	CHECK(std::get<bool>(profile.root.options[0].value.data()) == true);
+	CHECK(profile.root.options[1].name == "offset");
+	CHECK(std::get<int64_t>(profile.root.options[1].value.data()) == -3);
+	CHECK(std::get<double>(profile.root.options[3].value.data()) == 0.25);
+	CHECK(profile.root.options[6].name == "slice");
+	CHECK(std::get<std::string>(profile.root.options[6].value.data()) == "1.5ms");
+	CHECK(profile.root.options[6].key_position.line == 12);
+	CHECK(profile.root.options[6].value.position().column == 9);
 	REQUIRE(profile.runner.stats_interval.has_value());
 	CHECK(profile.runner.stats_interval->nanoseconds() == 250'000'000);
 	CHECK(profile.runner.stats_format == scxr::StatsFormat::json);
@@ -63,8 +63,8 @@ TEST_CASE("a full profile is read with its plugin, options and runner settings",
 TEST_CASE("a profile may name only its plugin", "[profile]")
 {
 	const Profile profile = ProfileParser().parse_file(TestPlugins::profile("minimal.toml").string());
-	CHECK(profile.plugin_id == "test_good");
-	CHECK(profile.options.empty());
+	CHECK(profile.root.plugin_id == "test_good");
+	CHECK(profile.root.options.empty());
 	CHECK_FALSE(profile.runner.stats_interval.has_value());
 	CHECK(profile.runner.effective_stats_interval().nanoseconds() == 1'000'000'000);
 	CHECK(profile.runner.effective_stats_format() == scxr::StatsFormat::text);

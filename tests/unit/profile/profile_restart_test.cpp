@@ -40,14 +40,14 @@ TEST_CASE("a [restart] table is read with every key, its fallback relative to th
 {
 	const std::string path = TestPlugins::profile("restart.toml").string();
 	const Profile profile = ProfileParser().parse_file(path);
-	REQUIRE(profile.restart.has_value());
-	CHECK(profile.restart->enabled);
-	CHECK(profile.restart->initial_delay == milliseconds(500));
-	CHECK(profile.restart->max_delay == milliseconds(8000));
-	CHECK(profile.restart->max_restarts == 3);
-	CHECK(profile.restart->window == milliseconds(120'000));
-	REQUIRE(profile.restart->fallback.has_value());
-	CHECK(*profile.restart->fallback ==
+	REQUIRE(profile.root.restart.has_value());
+	CHECK(profile.root.restart->enabled);
+	CHECK(profile.root.restart->initial_delay == milliseconds(500));
+	CHECK(profile.root.restart->max_delay == milliseconds(8000));
+	CHECK(profile.root.restart->max_restarts == 3);
+	CHECK(profile.root.restart->window == milliseconds(120'000));
+	REQUIRE(profile.root.restart->fallback.has_value());
+	CHECK(*profile.root.restart->fallback ==
 	      (std::filesystem::path(path).parent_path() / "fallback" / "simple.toml").lexically_normal());
 }
 
@@ -55,22 +55,22 @@ TEST_CASE("keys left out of [restart] keep their defaults; an absolute fallback 
 {
 	const Profile profile = ProfileParser().parse_string(
 		"plugin = \"test_good\"\n[restart]\nmax_restarts = 2\nfallback = \"/etc/scx/simple.toml\"\n", "/p/q.toml");
-	REQUIRE(profile.restart.has_value());
+	REQUIRE(profile.root.restart.has_value());
 	const scxr::RestartSettings defaults;
-	CHECK(profile.restart->enabled);
-	CHECK(profile.restart->initial_delay == defaults.initial_delay);
-	CHECK(profile.restart->max_delay == defaults.max_delay);
-	CHECK(profile.restart->window == defaults.window);
-	CHECK(profile.restart->max_restarts == 2);
-	CHECK(profile.restart->fallback == std::filesystem::path("/etc/scx/simple.toml"));
+	CHECK(profile.root.restart->enabled);
+	CHECK(profile.root.restart->initial_delay == defaults.initial_delay);
+	CHECK(profile.root.restart->max_delay == defaults.max_delay);
+	CHECK(profile.root.restart->window == defaults.window);
+	CHECK(profile.root.restart->max_restarts == 2);
+	CHECK(profile.root.restart->fallback == std::filesystem::path("/etc/scx/simple.toml"));
 }
 
 TEST_CASE("without a [restart] table error exits are not restarted; restart requests are, once", "[profile][restart]")
 {
 	scxr::ResolvedProfile resolved;
 	resolved.profile = ProfileParser().parse_string("plugin = \"test_good\"\n", "p.toml");
-	CHECK_FALSE(resolved.profile.restart.has_value());
-	const scxr::RestartSettings settings = resolved.restart_settings();
+	CHECK_FALSE(resolved.profile.root.restart.has_value());
+	const scxr::RestartSettings settings = resolved.root.restart_settings();
 	CHECK_FALSE(settings.enabled);
 	CHECK(settings.max_restarts == 1);
 	CHECK_FALSE(settings.fallback.has_value());

@@ -65,7 +65,7 @@ TEST_CASE("an unchanged profile needs no swap and reuses the loaded plugin image
 	// Runner settings apply without a swap.
 	const ResolvedProfile again = resolver.resolve(
 		fixture.profile("test_good", "label = \"a\"", "[runner]\nstats_interval = \"2s\"\n"), &current, true);
-	CHECK(again.plugin == current.plugin);
+	CHECK(again.root.plugin == current.root.plugin);
 	const SwapDecision decision = SwapDecision::between(current, again);
 	CHECK_FALSE(decision.swap);
 	CHECK(decision.explanation() == "nothing changed that needs a swap");
@@ -103,14 +103,14 @@ TEST_CASE("a plugin file replaced on disk is opened afresh, its new version with
 	Fixture fixture;
 	const ProfileResolver resolver = fixture.resolver();
 	const ResolvedProfile current = resolver.resolve(fixture.profile("test_good", ""), nullptr, true);
-	CHECK(current.plugin->version() == "1.2.3");
+	CHECK(current.root.plugin->version() == "1.2.3");
 
 	fixture.install(SCXR_TEST_REBUILT_GOOD_PLUGIN, "test_good.so");
 	const ResolvedProfile rebuilt = resolver.resolve(fixture.profile("test_good", ""), &current, true);
-	CHECK(rebuilt.plugin != current.plugin);
-	CHECK(rebuilt.plugin->version() == "1.2.4-rebuilt");
+	CHECK(rebuilt.root.plugin != current.root.plugin);
+	CHECK(rebuilt.root.plugin->version() == "1.2.4-rebuilt");
 	// The old image is still loaded and still answers with its own data.
-	CHECK(current.plugin->version() == "1.2.3");
+	CHECK(current.root.plugin->version() == "1.2.3");
 	const SwapDecision decision = SwapDecision::between(current, rebuilt);
 	CHECK(decision.swap);
 	CHECK_THAT(decision.explanation(), ContainsSubstring("test_good.so changed on disk (version 1.2.3 -> 1.2.4-rebuilt)"));
@@ -118,7 +118,7 @@ TEST_CASE("a plugin file replaced on disk is opened afresh, its new version with
 	// The same bytes installed again are still a new file: a rebuild may keep its version.
 	fixture.install(SCXR_TEST_REBUILT_GOOD_PLUGIN, "test_good.so");
 	const ResolvedProfile reinstalled = resolver.resolve(fixture.profile("test_good", ""), &rebuilt, true);
-	CHECK(reinstalled.plugin != rebuilt.plugin);
+	CHECK(reinstalled.root.plugin != rebuilt.root.plugin);
 	CHECK_THAT(SwapDecision::between(rebuilt, reinstalled).explanation(),
 		   ContainsSubstring("changed on disk (version 1.2.4-rebuilt unchanged)"));
 }
