@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "app/Application.hpp"
 
+#include "app/Monitor.hpp"
+#include "control/StatsProtocol.hpp"
+
 #include "control/ControlClient.hpp"
 #include "output/ErrorPrinter.hpp"
 #include "output/Json.hpp"
@@ -26,6 +29,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+
+#include <unistd.h>
 
 namespace scxr {
 
@@ -221,6 +226,7 @@ ExitCode Application::dispatch(const CliOptions &options)
 	case CliOptions::Command::plugins: return list_plugins(options);
 	case CliOptions::Command::status: return status(options);
 	case CliOptions::Command::switch_profile: return switch_profile(options);
+	case CliOptions::Command::monitor: return monitor(options);
 	}
 	return ExitCode::internal;
 }
@@ -322,6 +328,31 @@ ExitCode Application::list_plugins(const CliOptions &options)
 	return ExitCode::ok;
 }
 
+std::optional<std::filesystem::path> Application::stats_socket_path(const RunnerSettings &runner)
+{
+	// On by default where the runner can serve the scx convention's path (it is root's), so
+	// scx tools find the scheduler where they look for any.
+	if (!runner.stats_socket)
+		return ::geteuid() == 0 ? std::optional<std::filesystem::path>(StatsProtocol::kDefaultSocketPath)
+					: std::nullopt;
+	if (runner.stats_socket->empty())
+		return std::nullopt;
+	return std::filesystem::path(*runner.stats_socket);
+}
+
+ExitCode Application::monitor(const CliOptions &options)
+{
+	Monitor::Settings settings;
+	const RunnerSettings &flags = options.runner_overrides;
+	settings.socket = !options.monitor_socket.empty()              ? options.monitor_socket
+			  : flags.stats_socket && !flags.stats_socket->empty() ? *flags.stats_socket
+									       : StatsProtocol::kDefaultSocketPath;
+	settings.interval = flags.effective_stats_interval();
+	settings.format = flags.effective_stats_format();
+	settings.run_for = options.run_for;
+	return Monitor(settings, out_).run();
+}
+
 ExitCode Application::run(const CliOptions &options)
 {
 	const ProfileResolver resolver(plugin_loader(options), options.runner_overrides, kernel_);
@@ -341,6 +372,7 @@ ExitCode Application::run(const CliOptions &options)
 	session_settings.swap_mode = options.swap_mode;
 	session_settings.watch = options.watch;
 	session_settings.control_socket = options.control_socket;
+	session_settings.stats_socket = stats_socket_path(initial.runner);
 
 	LibbpfLog libbpf_log;
 	SignalFd signals({SIGINT, SIGTERM, SIGUSR1, SIGHUP});

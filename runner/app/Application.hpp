@@ -4,6 +4,8 @@
 #include "app/Cli.hpp"
 #include "base/ExitCode.hpp"
 
+#include <filesystem>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -15,6 +17,7 @@ class PluginLoader;
 class ProfileResolver;
 class RunnerError;
 struct ResolvedProfile;
+struct RunnerSettings;
 
 // The commands behind the command line: run a profile, check it, list plugins, ask a running
 // runner for its status or to switch profiles. main() builds
@@ -37,6 +40,10 @@ private:
 	ExitCode list_plugins(const CliOptions &options);
 	ExitCode status(const CliOptions &options);
 	ExitCode switch_profile(const CliOptions &options);
+	ExitCode monitor(const CliOptions &options);
+	// Where a run serves scx_stats: [runner] stats_socket or --stats-socket, else the scx
+	// path when root; nullopt for none.
+	static std::optional<std::filesystem::path> stats_socket_path(const RunnerSettings &runner);
 	// Resolves the profile's [restart] fallback, if any: throws what is wrong with it.
 	void check_fallback(const ProfileResolver &resolver, const ResolvedProfile &resolved) const;
 	// The search path: --plugin-dir, SCX_RUNNER_PLUGIN_PATH, the installed directory.

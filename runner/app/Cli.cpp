@@ -3,6 +3,7 @@
 
 #include "base/RunnerError.hpp"
 #include "base/SpellingSuggestion.hpp"
+#include "control/StatsProtocol.hpp"
 
 #include <scx_runner/plugin_abi.h>
 
@@ -178,6 +179,20 @@ const std::vector<FlagDescriptor> &flag_table()
 				 if (path.empty())
 					 usage_error("--control-socket needs a path");
 			 }},
+		{.name = "--stats-socket",
+		 .value_name = "PATH",
+		 .help = fmt::format("serve scx_stats (scxtop, 'scx-runner monitor') on PATH;\n"
+				     "\"off\" or \"\" turns it off (default {} as root)",
+				     StatsProtocol::kDefaultSocketPath),
+		 .commands = {Command::run, Command::monitor},
+		 .commands_text = "when running a profile or to 'monitor'",
+		 .apply =
+			 [](ParseState &state, const std::string &flag, const std::string &path) {
+				 state.options.runner_overrides.stats_socket = RunnerSettings::parse_stats_socket(path);
+				 if (!state.options.runner_overrides.stats_socket)
+					 usage_error(fmt::format("{} {}: expected an absolute path or \"off\"", flag, path));
+			 },
+		 .given = [](const CliOptions &options) { return options.runner_overrides.stats_socket.has_value(); }},
 		{.name = "--swap-mode",
 		 .value_name = "MODE",
 		 .help = "pre-verified (default): verify the new scheduler while the old\n"
@@ -252,6 +267,7 @@ std::string Cli::usage()
   scx-runner [OPTIONS] plugins [--json]      list plugins and their options
   scx-runner [OPTIONS] status [--json]       what the kernel runs, and what a running runner runs
   scx-runner [OPTIONS] switch PROFILE.toml   ask the running runner to swap to another profile
+  scx-runner [OPTIONS] monitor [PATH]        print a running runner's (or scx scheduler's) scx_stats
 
 Options:
 )" + flag_help() + R"(
@@ -356,6 +372,12 @@ CliOptions Cli::parse(const std::vector<std::string> &arguments)
 			usage_error(positional.size() < 2 ? "switch needs a profile" : "switch takes one profile",
 				    "scx-runner switch PROFILE.toml");
 		options.profile_path = positional[1];
+	} else if (first == "monitor") {
+		options.command = CliOptions::Command::monitor;
+		if (positional.size() > 2)
+			usage_error("monitor takes at most one socket path", "scx-runner monitor [PATH]");
+		if (positional.size() == 2)
+			options.monitor_socket = positional[1];
 	} else {
 		options.command = CliOptions::Command::run;
 		if (positional.size() != 1)

@@ -16,7 +16,7 @@ namespace scxr {
 
 // What the command line asks for.
 struct CliOptions {
-	enum class Command { run, check, plugins, status, switch_profile, help, version };
+	enum class Command { run, check, plugins, status, switch_profile, monitor, help, version };
 
 	Command command = Command::help;
 	std::string profile_path;           // run, check, switch
@@ -24,10 +24,11 @@ struct CliOptions {
 	spdlog::level::level_enum log_level = spdlog::level::info;
 	bool verbose = false;               // -v or a log level of debug or below
 	std::vector<std::string> plugin_directories; // --plugin-dir, in order
-	RunnerSettings runner_overrides;    // --stats-interval, --stats-format
+	RunnerSettings runner_overrides;    // --stats-interval, --stats-format, --stats-socket
 	std::optional<Duration> run_for;    // --duration
 	bool watch = false;                 // --watch: reload when the profile file changes
 	std::string control_socket = ControlProtocol::kDefaultSocketPath; // --control-socket
+	std::string monitor_socket;         // monitor [PATH]: empty for --stats-socket or the default
 	SwapMode swap_mode = SwapMode::pre_verified;        // --swap-mode
 };
 
@@ -37,6 +38,7 @@ struct CliOptions {
 //   scx-runner [OPTIONS] plugins [--json]    list plugins and their options
 //   scx-runner [OPTIONS] status [--json]     what the kernel and a running runner run
 //   scx-runner [OPTIONS] switch PROFILE.toml ask the running runner to swap to a profile
+//   scx-runner [OPTIONS] monitor [PATH]      print what an scx_stats socket serves
 class Cli {
 public:
 	// arguments excludes argv[0]. Throws RunnerError (usage) with a hint.

@@ -9,8 +9,6 @@
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <array>
@@ -21,31 +19,9 @@ namespace scxr {
 
 namespace {
 
-constexpr int kListenBacklog = 64;
 constexpr int kEventsPerService = 64;
 
 std::string errno_text(int error) { return std::strerror(error); }
-
-RunnerError setup_failure(const std::filesystem::path &path, std::string what, int error)
-{
-	return RunnerError(ExitCode::control_failed,
-			   fmt::format("cannot serve the control socket {}: {}: {}", path.string(), what, errno_text(error)));
-}
-
-sockaddr_un socket_address(const std::filesystem::path &path)
-{
-	sockaddr_un address{};
-	address.sun_family = AF_UNIX;
-	const std::string &text = path.native();
-	if (text.empty() || text.size() >= sizeof(address.sun_path))
-		throw RunnerError(ExitCode::control_failed,
-				  fmt::format("the control socket path '{}' is {} bytes long; a Unix socket path has "
-					      "at most {} bytes",
-					      text, text.size(), sizeof(address.sun_path) - 1),
-				  "choose a shorter path");
-	std::memcpy(address.sun_path, text.c_str(), text.size() + 1);
-	return address;
-}
 
 // Best effort, never blocks: for clients that are dropped anyway (too many, too slow).
 void send_parting_reply(int socket, const ControlReply &reply)
@@ -73,119 +49,19 @@ ControlServer::ControlServer(Options options, Handler handler)
 }
 
 ControlServer::ControlServer(Options options, DeferringHandler handler)
-	: options_(std::move(options)), handler_(std::move(handler))
+	: options_(std::move(options)), handler_(std::move(handler)),
+	  listener_(options_.socket_path,
+		    UnixListener::Naming{"control socket", "another scx-runner",
+					 "stop it first, or ask it to change schedulers with 'scx-runner switch PROFILE'"}),
+	  epoll_(::epoll_create1(EPOLL_CLOEXEC))
 {
-	prepare_directory();
-	remove_stale_socket();
-	bind_and_listen();
-}
-
-ControlServer::~ControlServer()
-{
-	clients_.clear();
-	struct stat status{};
-	// Only our own socket: if someone replaced the file, it is theirs to remove.
-	if (::lstat(options_.socket_path.c_str(), &status) == 0 && status.st_dev == socket_device_ &&
-	    status.st_ino == socket_inode_)
-		::unlink(options_.socket_path.c_str());
-}
-
-void ControlServer::prepare_directory() const
-{
-	std::filesystem::path directory = options_.socket_path.parent_path();
-	if (directory.empty())
-		return;
-	std::error_code error;
-	if (std::filesystem::exists(directory, error)) {
-		if (!std::filesystem::is_directory(directory, error))
-			throw RunnerError(ExitCode::control_failed,
-					  fmt::format("cannot serve the control socket {}: {} is not a directory",
-						      options_.socket_path.string(), directory.string()));
-		return;
-	}
-	// A directory we create is ours alone: nobody else can even look up the socket in it.
-	// An existing one (the caller's choice) is left as it is; the socket's own 0600 mode
-	// keeps others out there.
-	std::filesystem::create_directories(directory, error);
-	if (error)
-		throw setup_failure(options_.socket_path, fmt::format("cannot create {}", directory.string()), error.value());
-	if (::chmod(directory.c_str(), 0700) != 0)
-		throw setup_failure(options_.socket_path, fmt::format("cannot make {} private", directory.string()), errno);
-}
-
-void ControlServer::remove_stale_socket() const
-{
-	const std::filesystem::path &path = options_.socket_path;
-	struct stat status{};
-	if (::lstat(path.c_str(), &status) != 0) {
-		if (errno == ENOENT)
-			return;
-		throw setup_failure(path, "cannot inspect the existing file", errno);
-	}
-	if (!S_ISSOCK(status.st_mode))
+	if (!epoll_ || !watch(epoll_.get(), listener_.fd(), EPOLLIN, EPOLL_CTL_ADD))
 		throw RunnerError(ExitCode::control_failed,
-				  fmt::format("cannot serve the control socket {}: the file exists and is not a socket",
-					      path.string()),
-				  "remove the file, or choose another control socket path");
-
-	FileDescriptor probe(::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-	if (!probe)
-		throw setup_failure(path, "cannot create a socket", errno);
-	const sockaddr_un address = socket_address(path);
-	if (::connect(probe.get(), reinterpret_cast<const sockaddr *>(&address), sizeof(address)) == 0 ||
-	    errno == EAGAIN)
-		// EAGAIN: someone listens but has a full backlog; still someone.
-		throw RunnerError(ExitCode::scheduler_busy,
-				  fmt::format("another scx-runner is running: it serves the control socket {}", path.string()),
-				  "stop it first, or ask it to change schedulers with 'scx-runner switch PROFILE'");
-	if (errno != ECONNREFUSED)
-		throw setup_failure(path, "cannot check whether another runner serves it", errno);
-	// Refused: the file is left over from a runner that did not shut down cleanly.
-	if (::unlink(path.c_str()) != 0 && errno != ENOENT)
-		throw setup_failure(path, "cannot remove the stale socket file", errno);
-	spdlog::info("removed a stale control socket {} (left by a runner that did not exit cleanly)", path.string());
+				  fmt::format("cannot serve the control socket {}: cannot create an epoll set: {}",
+					      options_.socket_path.string(), errno_text(errno)));
 }
 
-void ControlServer::bind_and_listen()
-{
-	const std::filesystem::path &path = options_.socket_path;
-	const sockaddr_un address = socket_address(path);
-
-	epoll_ = FileDescriptor(::epoll_create1(EPOLL_CLOEXEC));
-	if (!epoll_)
-		throw setup_failure(path, "cannot create an epoll set", errno);
-	listener_ = FileDescriptor(::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-	if (!listener_)
-		throw setup_failure(path, "cannot create a socket", errno);
-
-	// bind() creates the file with the umask's mode: narrow it so the socket is never, even
-	// for an instant, usable by others. The runner is single-threaded while it sets up.
-	const mode_t previous_umask = ::umask(0177);
-	const int bound = ::bind(listener_.get(), reinterpret_cast<const sockaddr *>(&address), sizeof(address));
-	const int bind_error = errno;
-	::umask(previous_umask);
-	if (bound != 0) {
-		if (bind_error == EADDRINUSE)
-			throw RunnerError(ExitCode::scheduler_busy,
-					  fmt::format("another scx-runner is running: it created the control socket {} "
-						      "while this one started",
-						      path.string()));
-		throw setup_failure(path, "cannot bind", bind_error);
-	}
-
-	struct stat status{};
-	const bool ready = ::chmod(path.c_str(), 0600) == 0 && ::lstat(path.c_str(), &status) == 0 &&
-			   ::listen(listener_.get(), kListenBacklog) == 0 &&
-			   watch(epoll_.get(), listener_.get(), EPOLLIN, EPOLL_CTL_ADD);
-	if (!ready) {
-		const int error = errno;
-		::unlink(path.c_str());
-		throw setup_failure(path, "cannot listen", error);
-	}
-	socket_device_ = status.st_dev;
-	socket_inode_ = status.st_ino;
-	spdlog::debug("control socket {} is ready", path.string());
-}
+ControlServer::~ControlServer() { clients_.clear(); }
 
 void ControlServer::service(Clock::time_point now)
 {
@@ -193,7 +69,7 @@ void ControlServer::service(Clock::time_point now)
 	const int count = ::epoll_wait(epoll_.get(), events.data(), static_cast<int>(events.size()), 0);
 	for (int index = 0; index < count; ++index) {
 		const int socket = events[static_cast<size_t>(index)].data.fd;
-		if (socket == listener_.get()) {
+		if (socket == listener_.fd()) {
 			accept_clients(now);
 			continue;
 		}
@@ -244,7 +120,7 @@ std::optional<ControlServer::Clock::duration> ControlServer::time_until_deadline
 void ControlServer::accept_clients(Clock::time_point now)
 {
 	for (;;) {
-		FileDescriptor socket(::accept4(listener_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+		FileDescriptor socket(::accept4(listener_.fd(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
 		if (!socket) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
@@ -269,23 +145,13 @@ void ControlServer::accept_clients(Clock::time_point now)
 		client.socket = std::move(socket);
 		client.ticket = next_ticket_++;
 		client.deadline = now + options_.client_timeout;
-		if (!peer_is_trusted(descriptor)) {
+		if (!UnixListener::peer_is_trusted(descriptor)) {
 			start_reply(client, ControlReply::failure("permission denied: only root may use the control socket"),
 				    now);
 			if (!write_reply(client))
 				clients_.erase(descriptor);
 		}
 	}
-}
-
-bool ControlServer::peer_is_trusted(int socket) const
-{
-	// The socket's mode already keeps others out; this also holds when someone loosened it.
-	ucred credentials{};
-	socklen_t length = sizeof(credentials);
-	if (::getsockopt(socket, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0)
-		return false;
-	return credentials.uid == 0 || credentials.uid == ::geteuid();
 }
 
 bool ControlServer::read_request(Client &client, Clock::time_point now)

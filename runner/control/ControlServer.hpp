@@ -3,9 +3,8 @@
 
 #include "control/ControlProtocol.hpp"
 #include "control/ControlRequestBuffer.hpp"
+#include "control/UnixListener.hpp"
 #include "base/FileDescriptor.hpp"
-
-#include <sys/types.h>
 
 #include <chrono>
 #include <cstddef>
@@ -66,7 +65,7 @@ public:
 
 	// For the event loop's poll()/epoll: readable when service() has work.
 	int fd() const { return epoll_.get(); }
-	int listen_fd() const { return listener_.get(); }
+	int listen_fd() const { return listener_.fd(); }
 
 	// Does everything that is ready without blocking: accept, read, answer complete requests
 	// through the handler, write replies, drop clients whose deadline is at or before now.
@@ -94,16 +93,12 @@ private:
 		Clock::time_point deadline;
 	};
 
-	void prepare_directory() const;
-	void remove_stale_socket() const;
-	void bind_and_listen();
 	void accept_clients(Clock::time_point now);
 	// Each returns false when the client is finished and must be closed.
 	bool read_request(Client &client, Clock::time_point now);
 	bool write_reply(Client &client);
 	void answer(Client &client, std::string_view line, Clock::time_point now);
 	void start_reply(Client &client, const ControlReply &reply, Clock::time_point now);
-	bool peer_is_trusted(int socket) const;
 	// True when the client can no longer read a reply, as opposed to having only ended its
 	// request with shutdown(SHUT_WR).
 	static bool peer_has_hung_up(int socket);
@@ -111,11 +106,9 @@ private:
 	Options options_;
 	DeferringHandler handler_;
 	ReplyTicket next_ticket_ = 1;
-	FileDescriptor listener_;
+	UnixListener listener_;
 	FileDescriptor epoll_;
 	std::map<int, Client> clients_; // by socket descriptor
-	dev_t socket_device_ = 0;
-	ino_t socket_inode_ = 0;
 };
 
 } // namespace scxr

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <ctime>
 #include <type_traits>
@@ -13,10 +14,35 @@
 
 namespace scxr {
 
-std::string StatsFormatter::format(std::chrono::system_clock::time_point when, const std::string &plugin_id,
-				   const std::vector<StatSample> &samples) const
+namespace {
+
+Json json_value(const StatValue &value)
 {
-	return format_ == StatsFormat::json ? json(when, plugin_id, samples) : text(plugin_id, samples);
+	return std::visit(
+		[](auto number) -> Json {
+			// Integers go out exactly; json_number() keeps whole doubles free of ".0".
+			if constexpr (std::is_floating_point_v<decltype(number)>)
+				return json_number(number);
+			else
+				return number;
+		},
+		value);
+}
+
+std::string header(const StatsReading &reading)
+{
+	const std::string whose = reading.node.empty() ? reading.plugin_id
+						       : fmt::format("{} ({})", reading.plugin_id, reading.node);
+	const std::string what = reading.has_rates() ? fmt::format("rates over {:.1f}s", reading.rate_seconds)
+						     : std::string("totals");
+	return fmt::format("{} {}: {}", StatsFormatter::time_of_day(reading.when), whose, what);
+}
+
+} // namespace
+
+std::string StatsFormatter::format(const StatsReading &reading) const
+{
+	return format_ == StatsFormat::json ? json(reading) : text(reading);
 }
 
 std::string StatsFormatter::format_number(double value)
@@ -36,32 +62,89 @@ std::string StatsFormatter::format_value(const StatValue &value)
 	return std::visit([](auto number) { return fmt::format("{}", number); }, value);
 }
 
-std::string StatsFormatter::text(const std::string &plugin_id, const std::vector<StatSample> &samples)
+std::string StatsFormatter::format_rate(double per_second)
 {
-	std::string line = plugin_id + ":";
-	for (const StatSample &sample : samples)
-		line += fmt::format(" {}={}", sample.name, format_value(sample.value));
-	return line;
+	// Rates are for reading at a glance: two or three significant digits say it.
+	const double size = std::fabs(per_second);
+	if (!std::isfinite(per_second))
+		return fmt::format("{}", per_second);
+	if (size == 0)
+		return "0";
+	if (size < 10)
+		return fmt::format("{:.1f}", per_second);
+	if (size < 100'000)
+		return fmt::format("{:.0f}", per_second);
+	if (size < 10'000'000)
+		return fmt::format("{:.0f}k", per_second / 1e3);
+	if (size < 1e10)
+		return fmt::format("{:.1f}M", per_second / 1e6);
+	return fmt::format("{:.1f}G", per_second / 1e9);
 }
 
-std::string StatsFormatter::json(std::chrono::system_clock::time_point when, const std::string &plugin_id,
-				 const std::vector<StatSample> &samples)
+std::string StatsFormatter::block(const std::string &header, const std::vector<Group> &groups, size_t width)
+{
+	size_t label_width = 0;
+	for (const auto &[label, items] : groups)
+		label_width = std::max(label_width, label.size());
+	// "  label  items": the items start after the indent, the padded label and two spaces.
+	const size_t items_column = 2 + label_width + 2;
+	std::string text = header;
+	for (const auto &[label, items] : groups) {
+		std::string line = fmt::format("  {:<{}}  ", label, label_width);
+		bool line_has_item = false;
+		for (const std::string &item : items) {
+			// An item too long for any line gets one of its own rather than being cut.
+			if (line_has_item && line.size() + 1 + item.size() > width) {
+				text += '\n' + line;
+				line.assign(items_column, ' ');
+				line_has_item = false;
+			}
+			line += (line_has_item ? " " : "") + item;
+			line_has_item = true;
+		}
+		text += '\n' + line;
+	}
+	return text;
+}
+
+std::string StatsFormatter::text(const StatsReading &reading, size_t width)
+{
+	// Groups in the order the schema first names them, each stat in schema order.
+	std::vector<Group> groups;
+	for (size_t index = 0; index < reading.samples.size(); ++index) {
+		const StatSample &sample = reading.samples[index];
+		const std::string label = sample.group.empty() ? kUngroupedLabel : sample.group;
+		auto group = std::ranges::find(groups, label, &Group::first);
+		if (group == groups.end())
+			group = groups.insert(groups.end(), Group{label, {}});
+		const std::optional<double> rate =
+			index < reading.rates.size() ? reading.rates[index] : std::optional<double>();
+		group->second.push_back(rate ? fmt::format("{}={}/s", sample.name, format_rate(*rate))
+					     : fmt::format("{}={}", sample.name, format_value(sample.value)));
+	}
+	return block(header(reading), groups, width);
+}
+
+std::string StatsFormatter::json(const StatsReading &reading)
 {
 	Json stats = Json::object(); // {} for a plugin without stats, not null
-	for (const StatSample &sample : samples)
-		std::visit(
-			[&](auto number) {
-				// Integers go out exactly; json_number() keeps whole doubles free of ".0".
-				if constexpr (std::is_floating_point_v<decltype(number)>)
-					stats[sample.name] = json_number(number);
-				else
-					stats[sample.name] = number;
-			},
-			sample.value);
+	Json rates = Json::object();
+	for (size_t index = 0; index < reading.samples.size(); ++index) {
+		const StatSample &sample = reading.samples[index];
+		stats[sample.name] = json_value(sample.value);
+		if (index < reading.rates.size() && reading.rates[index])
+			rates[sample.name] = json_number(*reading.rates[index]);
+	}
 	Json line;
-	line["timestamp"] = iso8601(when);
-	line["plugin"] = plugin_id;
+	line["timestamp"] = iso8601(reading.when);
+	line["plugin"] = reading.plugin_id;
+	if (!reading.node.empty())
+		line["node"] = reading.node;
 	line["stats"] = std::move(stats);
+	// Added after the keys of 0.1.0, and only once there is a rate, so readers of the old
+	// lines see the same object with one more key.
+	if (reading.has_rates())
+		line["rates"] = std::move(rates);
 	return json_text(line);
 }
 
@@ -75,6 +158,14 @@ std::string StatsFormatter::iso8601(std::chrono::system_clock::time_point when)
 	gmtime_r(&time, &utc);
 	return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
 			   utc.tm_hour, utc.tm_min, utc.tm_sec, milliseconds);
+}
+
+std::string StatsFormatter::time_of_day(std::chrono::system_clock::time_point when)
+{
+	const std::time_t time = std::chrono::system_clock::to_time_t(when);
+	std::tm local{};
+	localtime_r(&time, &local);
+	return fmt::format("{:02}:{:02}:{:02}", local.tm_hour, local.tm_min, local.tm_sec);
 }
 
 } // namespace scxr

@@ -3,13 +3,15 @@
 
 #include "output/StatsFormatter.hpp"
 
+#include <utility>
+
 namespace scxr {
 
-void StatsPrinter::print(std::ostream &out, StatsFormat format, std::chrono::system_clock::time_point when,
-			 const std::string &plugin_id, const std::vector<StatSample> &samples)
+void StatsPrinter::print(StatsFormat format, StatsReading reading, Clock::time_point taken_at)
 {
-	out << StatsFormatter(format).format(when, plugin_id, samples) << '\n';
-	out.flush();
+	rates_[reading.node].update(taken_at, reading);
+	out_ << StatsFormatter(format).format(reading) << '\n';
+	out_.flush();
 }
 
 } // namespace scxr

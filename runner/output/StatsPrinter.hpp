@@ -1,22 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #pragma once
 
-#include "plugin/StatSample.hpp"
+#include "output/CounterRates.hpp"
+#include "output/StatsReading.hpp"
 #include "profile/StatsFormat.hpp"
 
 #include <chrono>
+#include <map>
 #include <ostream>
 #include <string>
-#include <vector>
 
 namespace scxr {
 
-// Where a running scheduler's stats readings go: one line per reading on out, flushed at
-// once, so a pipe or a journal sees each reading when it is taken and not when a buffer fills.
+// Where a running scheduler's stats readings go: one block (text) or line (JSON) per reading
+// on out, flushed at once, so a pipe or a journal sees each reading when it is taken and not
+// when a buffer fills. Remembers each node's previous reading, for the counters' rates.
 class StatsPrinter {
 public:
-	static void print(std::ostream &out, StatsFormat format, std::chrono::system_clock::time_point when,
-			  const std::string &plugin_id, const std::vector<StatSample> &samples);
+	using Clock = CounterRates::Clock;
+
+	explicit StatsPrinter(std::ostream &out) : out_(out) {}
+
+	// reading's rates are filled here; taken_at is when it was read.
+	void print(StatsFormat format, StatsReading reading, Clock::time_point taken_at);
+	// Another instance runs now: the next reading of every node shows totals.
+	void forget() { rates_.clear(); }
+
+private:
+	std::ostream &out_;
+	std::map<std::string, CounterRates> rates_; // by node
 };
 
 } // namespace scxr

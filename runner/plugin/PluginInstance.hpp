@@ -39,6 +39,12 @@ public:
 	// plugin's values by its published schema, a 1.0 plugin's rows (double values) by the
 	// schema learnt from its first reading.
 	std::vector<StatSample> stats();
+	// The stats this instance reports: its plugin's published schema, or for a 1.0 plugin the
+	// one its readings described so far (empty before the first).
+	const StatSchema &stat_schema() const
+	{
+		return library_->stat_schema().empty() ? rows_schema_ : library_->stat_schema();
+	}
 	std::string dump();
 	// A descriptor that turns readable when the attached scheduler exits (the plugin's
 	// exit-event extension), for the loop to wait on instead of polling; -1 before load() and

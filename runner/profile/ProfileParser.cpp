@@ -193,6 +193,8 @@ private:
 				   [&](const toml::key &, const toml::node &value) { read_stats_interval(value, profile.runner); }},
 				  {"stats_format",
 				   [&](const toml::key &, const toml::node &value) { read_stats_format(value, profile.runner); }},
+				  {"stats_socket",
+				   [&](const toml::key &, const toml::node &value) { read_stats_socket(value, profile.runner); }},
 			  });
 	}
 
@@ -339,6 +341,20 @@ private:
 			if (auto suggestion = SpellingSuggestion({"text", "json"}).closest(text->get()))
 				hint = fmt::format("did you mean \"{}\"?", *suggestion);
 		report(position(node), fmt::format("'stats_format' must be \"text\" or \"json\", got {}", got), hint);
+	}
+
+	void read_stats_socket(const toml::node &node, RunnerSettings &settings)
+	{
+		const auto *text = node.as_string();
+		if (text)
+			if (std::optional<std::string> socket = RunnerSettings::parse_stats_socket(text->get())) {
+				settings.stats_socket = std::move(socket);
+				return;
+			}
+		const std::string got = text ? fmt::format("\"{}\"", text->get()) : toml_type_name(node);
+		report(position(node), fmt::format("'stats_socket' must be an absolute path or \"off\", got {}", got),
+		       "write stats_socket = \"/var/run/scx/root/stats\" (the default when run as root), or "
+		       "stats_socket = \"off\"");
 	}
 
 	std::string file_;

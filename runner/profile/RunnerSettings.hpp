@@ -5,6 +5,8 @@
 #include "profile/StatsFormat.hpp"
 
 #include <optional>
+#include <string>
+#include <string_view>
 
 namespace scxr {
 
@@ -19,6 +21,9 @@ struct RunnerSettings {
 
 	std::optional<Duration> stats_interval;
 	std::optional<StatsFormat> stats_format;
+	// Where the scx_stats socket is served: a path, or "" for no socket. Unset: the
+	// runner's default (the scx convention's path when it runs as root).
+	std::optional<std::string> stats_socket;
 
 	// These settings with every field that overrides sets replacing ours.
 	RunnerSettings overridden_by(const RunnerSettings &overrides) const
@@ -28,7 +33,20 @@ struct RunnerSettings {
 			result.stats_interval = overrides.stats_interval;
 		if (overrides.stats_format)
 			result.stats_format = overrides.stats_format;
+		if (overrides.stats_socket)
+			result.stats_socket = overrides.stats_socket;
 		return result;
+	}
+
+	// A stats_socket setting as given ("off" or "" turns the socket off, else an absolute
+	// path): the value to store, or nullopt when it is neither.
+	static std::optional<std::string> parse_stats_socket(std::string_view text)
+	{
+		if (text.empty() || text == "off")
+			return std::string();
+		if (text.front() != '/')
+			return std::nullopt;
+		return std::string(text);
 	}
 
 	Duration effective_stats_interval() const { return stats_interval.value_or(kDefaultStatsInterval); }

@@ -24,7 +24,7 @@ ActiveScheduler::ActiveScheduler(const ProfileResolver &resolver, ResolvedProfil
 				 std::function<void()> read_signals, std::ostream &out, std::ostream &err)
 	: resolver_(resolver), current_(std::move(initial)), settings_(settings),
 	  loader_(kernel, libbpf_log, settings.full_verifier_log), state_(state), read_signals_(std::move(read_signals)),
-	  out_(out), err_(err), policy_(current_.root.restart_settings()), status_(Clock::now())
+	  out_(out), err_(err), stats_printer_(out), policy_(current_.root.restart_settings()), status_(Clock::now())
 {
 }
 
@@ -60,6 +60,8 @@ void ActiveScheduler::attached(Clock::time_point now)
 {
 	state_.run();
 	status_.attached(now);
+	// Another instance, or one re-attached: its counters are not compared with what came before.
+	stats_printer_.forget();
 	policy_.on_attached(now);
 	next_poll_ = now + settings_.poll_interval.to_chrono();
 	next_stats_ = now + current_.runner.effective_stats_interval().to_chrono();
@@ -135,10 +137,28 @@ void ActiveScheduler::print_stats_if_due()
 	const Duration interval = current_.runner.effective_stats_interval();
 	if (!instance_ || interval.is_zero() || Clock::now() < next_stats_)
 		return;
-	StatsPrinter::print(out_, current_.runner.effective_stats_format(), std::chrono::system_clock::now(),
-			    instance_->id(), instance_->stats());
+	StatsReading reading;
+	reading.when = std::chrono::system_clock::now();
+	reading.plugin_id = instance_->id();
+	reading.samples = instance_->stats();
+	stats_printer_.print(current_.runner.effective_stats_format(), std::move(reading), Clock::now());
 	// Keep the cadence, but never try to catch up on missed intervals.
 	next_stats_ = std::max(next_stats_ + interval.to_chrono(), Clock::now());
+}
+
+std::optional<StatsSnapshot> ActiveScheduler::stats_snapshot()
+{
+	if (!instance_)
+		return std::nullopt;
+	StatsSnapshot::Node node;
+	node.plugin_id = instance_->id();
+	node.plugin_description = instance_->library().description();
+	node.samples = instance_->stats();
+	// After the reading: a 1.0 plugin's schema is learnt from it.
+	node.schema = instance_->stat_schema().stats();
+	StatsSnapshot snapshot;
+	snapshot.nodes.push_back(std::move(node));
+	return snapshot;
 }
 
 void ActiveScheduler::print_live_dump()

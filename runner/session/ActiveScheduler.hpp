@@ -2,6 +2,8 @@
 #pragma once
 
 #include "control/ControlProtocol.hpp"
+#include "control/StatsSnapshot.hpp"
+#include "output/StatsPrinter.hpp"
 #include "plugin/SchedulerExit.hpp"
 #include "profile/ResolvedProfile.hpp"
 #include "session/InstanceLoader.hpp"
@@ -67,6 +69,9 @@ public:
 	void poll_if_due();
 	void print_stats_if_due();
 	void print_live_dump();
+	// A reading of the attached scheduler with its schema, for the stats socket; nullopt
+	// while none is attached.
+	std::optional<StatsSnapshot> stats_snapshot();
 	// Once it has run long enough, the restart delay starts again from the initial one.
 	void note_health();
 
@@ -100,6 +105,7 @@ private:
 	std::function<void()> read_signals_;
 	std::ostream &out_;
 	std::ostream &err_;
+	StatsPrinter stats_printer_;
 
 	std::unique_ptr<PluginInstance> instance_; // nullptr while a restart is pending
 	RestartPolicy policy_;

@@ -3,6 +3,7 @@
 
 #include "base/RunnerError.hpp"
 #include "control/ControlServer.hpp"
+#include "control/StatsServer.hpp"
 #include "session/FileWatcher.hpp"
 #include "session/SignalFd.hpp"
 
@@ -61,10 +62,24 @@ Session::Session(const ProfileResolver &resolver, ResolvedProfile initial, Sessi
 				     error.what());
 		}
 	}
+	serve_stats_socket();
 	watch_current_profile();
 }
 
 Session::~Session() = default;
+
+void Session::serve_stats_socket()
+{
+	if (!settings_.stats_socket)
+		return;
+	StatsServer::Options options;
+	options.socket_path = *settings_.stats_socket;
+	try {
+		stats_server_ = std::make_unique<StatsServer>(options, [this] { return scheduler_.stats_snapshot(); });
+	} catch (const RunnerError &error) {
+		spdlog::warn("{}; scx_stats clients (scx-runner monitor, scxtop) will not reach this runner", error.what());
+	}
+}
 
 void Session::watch_current_profile()
 {
@@ -116,6 +131,11 @@ void Session::wait_until(Clock::time_point wake)
 		if (auto deadline = control_->time_until_deadline(Clock::now()))
 			wake = std::min(wake, Clock::now() + *deadline);
 	}
+	if (stats_server_) {
+		descriptors.push_back({stats_server_->fd(), POLLIN, 0});
+		if (auto deadline = stats_server_->time_until_deadline(Clock::now()))
+			wake = std::min(wake, Clock::now() + *deadline);
+	}
 	if (const int verify = scheduler_.verify_fd(); verify >= 0)
 		descriptors.push_back({verify, POLLIN, 0});
 	if (const int exit_event = scheduler_.exit_event_fd(); exit_event >= 0)
@@ -149,6 +169,8 @@ void Session::serve_requests()
 		return;
 	if (control_)
 		control_->service(Clock::now());
+	if (stats_server_)
+		stats_server_->service(Clock::now());
 	watch_current_profile(); // a switch may have changed the profile
 	if (watcher_ && watcher_->changed(Clock::now()) && !waiting_reload_)
 		waiting_reload_ = fmt::format("{} changed on disk", scheduler_.profile().profile.path);
@@ -170,6 +192,7 @@ std::optional<ExitCode> Session::leave()
 	// left to serve.
 	if (scheduler_.stop(stopping->why, control_.get())) {
 		control_.reset();
+		stats_server_.reset();
 		watcher_.reset();
 	}
 	return ExitCode::ok;

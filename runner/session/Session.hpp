@@ -18,6 +18,7 @@
 namespace scxr {
 
 class ControlServer;
+class StatsServer;
 class FileWatcher;
 class KernelProbe;
 class LibbpfLog;
@@ -89,6 +90,9 @@ private:
 	void serve_requests();
 	// The loop's exit code once it is stopping (after detaching) or finished.
 	std::optional<ExitCode> leave();
+	// Serves the scx_stats socket, if settings ask for one; a socket that cannot be served
+	// only costs its readers.
+	void serve_stats_socket();
 	// Follows the current profile's file (it changes with a switch or a fallback).
 	void watch_current_profile();
 
@@ -97,6 +101,7 @@ private:
 	LoopState state_;
 	ActiveScheduler scheduler_;
 	std::unique_ptr<ControlServer> control_;
+	std::unique_ptr<StatsServer> stats_server_;
 	std::unique_ptr<FileWatcher> watcher_;
 	std::string watched_profile_; // the file --watch follows, or tried to
 	// A SIGHUP or --watch change not acted on yet: it waits for the end of a swap.

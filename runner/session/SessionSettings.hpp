@@ -22,6 +22,8 @@ struct SessionSettings {
 	bool watch = false;
 	// Serve status and switch on this Unix socket; nullopt: no control socket.
 	std::optional<std::filesystem::path> control_socket;
+	// Serve the scx_stats protocol on this Unix socket; nullopt: no stats socket.
+	std::optional<std::filesystem::path> stats_socket;
 };
 
 } // namespace scxr

@@ -119,7 +119,7 @@ TEST_CASE("a profile runs the fake scheduler until --duration, with the flags ov
 	const Result result = run(FakeKernelProbe(), with_plugins({"-v", "--stats-interval", "20ms", "--stats-format", "text",
 								   "--duration", "0.2", TestPlugins::profile("good.toml").string()}));
 	CHECK(result.code == 0);
-	CHECK_THAT(result.out, StartsWith("test_good: nr_polls="));
+	CHECK_THAT(result.out, ContainsSubstring(" test_good: totals\n  fake  nr_polls="));
 	CHECK_THAT(result.log, ContainsSubstring("running plugin test_good 1.2.3"));
 	CHECK_THAT(result.log, ContainsSubstring("test_good: attached"));
 	CHECK_THAT(result.log, ContainsSubstring("--duration of 200ms elapsed"));

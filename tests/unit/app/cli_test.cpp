@@ -149,6 +149,26 @@ TEST_CASE("--watch and --swap-mode apply to a run", "[cli]")
 	CHECK_THAT(usage_error({"--wath", "p.toml"}).details(), ContainsSubstring("did you mean --watch?"));
 }
 
+TEST_CASE("monitor and --stats-socket", "[cli]")
+{
+	CliOptions options = Cli::parse({"monitor"});
+	CHECK(options.command == Command::monitor);
+	CHECK(options.monitor_socket.empty());
+	options = Cli::parse({"--stats-interval", "2s", "--stats-format", "json", "monitor", "/run/scx/lavd/stats"});
+	CHECK(options.monitor_socket == "/run/scx/lavd/stats");
+	CHECK(options.runner_overrides.stats_interval == scxr::Duration::from_nanoseconds(2'000'000'000));
+	CHECK(Cli::parse({"--stats-socket", "/tmp/s", "p.toml"}).runner_overrides.stats_socket == "/tmp/s");
+	CHECK(Cli::parse({"--stats-socket", "off", "p.toml"}).runner_overrides.stats_socket == "");
+	CHECK(Cli::parse({"--stats-socket=", "p.toml"}).runner_overrides.stats_socket == "");
+	CHECK_FALSE(Cli::parse({"p.toml"}).runner_overrides.stats_socket);
+	CHECK_THAT(usage_error({"--stats-socket", "relative/stats", "p.toml"}).what(),
+		   ContainsSubstring("expected an absolute path or \"off\""));
+	CHECK_THAT(usage_error({"--stats-socket", "/tmp/s", "status"}).what(),
+		   ContainsSubstring("--stats-socket only applies when running a profile or to 'monitor'"));
+	CHECK_THAT(usage_error({"monitor", "a", "b"}).what(), ContainsSubstring("monitor takes at most one socket path"));
+	CHECK_THAT(Cli::usage(), ContainsSubstring("scx-runner [OPTIONS] monitor [PATH]"));
+}
+
 TEST_CASE("every flag --help lists is one the parser knows", "[cli]")
 {
 	// --help and the parser read one table; a flag listed but unparsed would show up here.
@@ -170,5 +190,5 @@ TEST_CASE("every flag --help lists is one the parser knows", "[cli]")
 		}
 		++flags_seen;
 	}
-	CHECK(flags_seen == 9); // the flags without a short form; -h, -v and -V are checked above
+	CHECK(flags_seen == 10); // the flags without a short form; -h, -v and -V are checked above
 }

@@ -18,6 +18,7 @@
 #include <variant>
 
 using Catch::Matchers::ContainsSubstring;
+using Catch::Matchers::EndsWith;
 using scxr::OptionSchema;
 using scxr::PluginInstance;
 using scxr::PluginLibrary;
@@ -82,8 +83,15 @@ TEST_CASE("a 1.0 plugin creates, configures and reports its stats", "[abi][abi-1
 	CHECK(std::get<double>(second[1].value) == 1);
 	CHECK(second[2].kind == SCXR_STAT_GAUGE);
 
-	// The stats line is what it was before 1.1.
-	CHECK(StatsFormatter::text("test_abi_1_0", second) == "test_abi_1_0: nr_dispatched=14 nr_polls=1 share=0.25");
+	// Its stats show in the one "stats" group a stats line has for stats without a group.
+	scxr::StatsReading reading;
+	reading.plugin_id = "test_abi_1_0";
+	reading.samples = second;
+	CHECK_THAT(StatsFormatter::text(reading),
+		   EndsWith(" test_abi_1_0: totals\n  stats  nr_dispatched=14 nr_polls=1 share=0.25"));
+	// Its schema is the one its rows describe.
+	REQUIRE(instance.stat_schema().size() == 3);
+	CHECK(instance.stat_schema().stats()[0].name == "nr_dispatched");
 	CHECK(instance.dump() == "label=unit dispatched=14\n");
 	instance.detach();
 }

@@ -157,3 +157,26 @@ TEST_CASE("an unreadable profile is a bad profile", "[profile]")
 		CHECK_THAT(error.what(), ContainsSubstring("/nonexistent/profile.toml: cannot read the profile: No such file"));
 	}
 }
+
+TEST_CASE("runner settings: stats_socket is an absolute path or off", "[profile]")
+{
+	const auto parse = [](const std::string &value) {
+		return ProfileParser().parse_string("plugin = \"test_good\"\n[runner]\nstats_socket = " + value + "\n", "p.toml");
+	};
+	CHECK(parse("\"/run/scx/mine/stats\"").runner.stats_socket == "/run/scx/mine/stats");
+	CHECK(parse("\"off\"").runner.stats_socket == "");
+	CHECK(parse("\"\"").runner.stats_socket == "");
+	CHECK_FALSE(ProfileParser().parse_string("plugin = \"test_good\"\n", "p.toml").runner.stats_socket);
+	for (const std::string bad : {"\"stats.sock\"", "true"}) {
+		CAPTURE(bad);
+		try {
+			parse(bad);
+			FAIL("accepted");
+		} catch (const ProfileError &error) {
+			REQUIRE(error.diagnostics().size() == 1);
+			CHECK_THAT(error.diagnostics()[0].headline(),
+				   StartsWith("p.toml:3:16: 'stats_socket' must be an absolute path or \"off\", got "));
+			CHECK_THAT(error.diagnostics()[0].hint, ContainsSubstring("stats_socket = \"off\""));
+		}
+	}
+}

@@ -87,16 +87,28 @@ void send_after(int signal, int delay_ms)
 
 } // namespace
 
-TEST_CASE("stats lines come every interval and their counters move", "[session]")
+TEST_CASE("stats come every interval, grouped, totals first and then rates", "[session]")
 {
 	const Outcome outcome = run("test_good", "batch = 3\nexit_after_polls = 20\nexit_kind = 65\n");
 	CHECK(outcome.code == ExitCode::ok);
 	const auto stats = lines(outcome.out);
-	REQUIRE(stats.size() >= 2);
-	for (size_t index = 0; index < stats.size(); ++index) {
-		CAPTURE(stats[index]);
-		CHECK_THAT(stats[index], StartsWith("test_good: nr_polls="));
-		CHECK_THAT(stats[index], ContainsSubstring(" nr_dispatched=" + std::to_string(3 * (index + 1)) + " "));
+	REQUIRE(stats.size() >= 8);
+	// Each reading: a header, then its groups in schema order (fake, load, exit).
+	REQUIRE(stats.size() % 4 == 0);
+	for (size_t index = 0; index < stats.size(); index += 4) {
+		CAPTURE(index, stats[index], stats[index + 1]);
+		if (index == 0) {
+			CHECK(stats[index].substr(8) == " test_good: totals");
+			CHECK_THAT(stats[index + 1], StartsWith("  fake  nr_polls="));
+			CHECK_THAT(stats[index + 1], ContainsSubstring(" nr_dispatched=3 nr_attaches=1"));
+		} else {
+			CHECK_THAT(stats[index], ContainsSubstring(" test_good: rates over "));
+			// 3 dispatched per reading, every 5 ms or so: a rate, not a total.
+			CHECK_THAT(stats[index + 1], ContainsSubstring("/s nr_dispatched="));
+			CHECK_THAT(stats[index + 1], ContainsSubstring(" nr_attaches=0/s"));
+		}
+		CHECK_THAT(stats[index + 2], StartsWith("  load  load="));
+		CHECK_THAT(stats[index + 3], StartsWith("  exit  polls_until_exit="));
 	}
 }
 
@@ -112,6 +124,9 @@ TEST_CASE("JSON stats are one object per line", "[session]")
 		CHECK(object.at("plugin") == "test_good");
 		CHECK(object.at("stats").at("nr_attaches") == 1);
 		CHECK(object.at("timestamp").get<std::string>().size() == 24);
+		// The totals move by the batch (8) each reading; rates come from the second on.
+		CHECK(object.at("stats").at("nr_dispatched") == 8 * (&line - &stats.front() + 1));
+		CHECK(object.contains("rates") == (&line != &stats.front()));
 	}
 }
 

@@ -11,8 +11,9 @@ require_file /usr/lib/scx-runner/plugins/qmap.so "the qmap plugin is built"
 # take a minute on a busy host. Timeouts in these scenarios are generous for that reason.
 QMAP_ATTACH_TIMEOUT=150
 
-# qmap_profile FILE [OPTION_LINES...]: writes a qmap profile with text stats every second. Each
-# further argument is one line of the [options] table, e.g. 'max_tasks = 8'.
+# qmap_profile FILE [OPTION_LINES...]: writes a qmap profile with JSON stats every second (the
+# machine-readable lines: text is for people, with rates). Each further argument is one line of
+# the [options] table, e.g. 'max_tasks = 8'.
 qmap_profile() {
     _file=$1
     shift
@@ -22,14 +23,16 @@ qmap_profile() {
         for _line in "$@"; do echo "$_line"; done
         echo '[runner]'
         echo 'stats_interval = "1s"'
-        echo 'stats_format = "text"'
+        echo 'stats_format = "json"'
     } >"$_file"
     info "profile $_file: $(grep -v '^\[' "$_file" | grep -v '^plugin' | tr '\n' ' ')"
 }
 
-# stat_values NAME: every value the runner printed for stat NAME ("qmap: ... NAME=VALUE ...").
+# stat_values NAME: every total the runner printed for stat NAME, one per JSON stats line
+# ({"timestamp":...,"plugin":"qmap","stats":{...,"NAME":VALUE,...},"rates":{...}}).
 stat_values() {
-    sed -n "s/^qmap:.* $1=\([0-9-][0-9]*\).*/\1/p" "$RUNNER_OUT"
+    sed -n 's/^{"timestamp":.*"plugin":"qmap".*"stats":{\([^}]*\)}.*/\1/p' "$RUNNER_OUT" \
+        | sed -n "s/.*\"$1\":\(-\{0,1\}[0-9][0-9]*\).*/\1/p"
 }
 
 # stat_last NAME: the last value printed for stat NAME, or empty.
