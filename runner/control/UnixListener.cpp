@@ -75,22 +75,15 @@ void UnixListener::prepare_directory() const
 										 naming_.what, path_.string(), directory.string()));
 		return;
 	}
-	// Directories we create are ours alone: nobody else can even look up the socket in them.
-	// Existing ones (the caller's choice, or shared like /var/run/scx) are left as they are;
-	// the socket's own 0600 mode keeps others out there.
-	std::filesystem::path missing = directory;
-	while (!missing.parent_path().empty() && missing.parent_path() != missing &&
-	       !std::filesystem::exists(missing.parent_path(), error))
-		missing = missing.parent_path();
+	// The socket's directory, when we create it, is ours alone: nobody else can even look up
+	// the socket in it. Directories above it (/run/scx, which other scx tools share) keep the
+	// usual mode, and an existing directory (the caller's choice) is left as it is; the
+	// socket's own 0600 mode keeps others out there.
 	std::filesystem::create_directories(directory, error);
 	if (error)
 		throw setup_failure(naming_.what, path_, fmt::format("cannot create {}", directory.string()), error.value());
-	for (std::filesystem::path made = directory;; made = made.parent_path()) {
-		if (::chmod(made.c_str(), 0700) != 0)
-			throw setup_failure(naming_.what, path_, fmt::format("cannot make {} private", made.string()), errno);
-		if (made == missing || made.parent_path() == made)
-			break;
-	}
+	if (::chmod(directory.c_str(), 0700) != 0)
+		throw setup_failure(naming_.what, path_, fmt::format("cannot make {} private", directory.string()), errno);
 }
 
 void UnixListener::remove_stale_socket() const

@@ -352,7 +352,7 @@ TEST_CASE("many requests in one write are answered over several turns, in order"
 	::close(client);
 }
 
-TEST_CASE("the stats socket is root's: 0600 in directories it makes 0700", "[stats-socket]")
+TEST_CASE("the stats socket is root's: 0600 in a directory it makes 0700", "[stats-socket]")
 {
 	Rig rig;
 	{
@@ -361,8 +361,6 @@ TEST_CASE("the stats socket is root's: 0600 in directories it makes 0700", "[sta
 		REQUIRE(::stat(rig.path.c_str(), &status) == 0);
 		CHECK((status.st_mode & 0777) == 0600);
 		REQUIRE(::stat(rig.path.parent_path().c_str(), &status) == 0);
-		CHECK((status.st_mode & 0777) == 0700);
-		REQUIRE(::stat(rig.path.parent_path().parent_path().c_str(), &status) == 0);
 		CHECK((status.st_mode & 0777) == 0700);
 		// A second server on the same path finds this one alive.
 		try {
