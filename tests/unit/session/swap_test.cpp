@@ -8,6 +8,7 @@
 #include "base/RunnerError.hpp"
 #include "control/ControlClient.hpp"
 #include "control/ControlProtocol.hpp"
+#include "control/StatsClient.hpp"
 #include "kernel/LibbpfLog.hpp"
 #include "plugin/PluginInstance.hpp"
 #include "plugin/PluginLoader.hpp"
@@ -22,6 +23,7 @@
 
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
+#include <nlohmann/json.hpp>
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -771,4 +773,57 @@ TEST_CASE("a Swap abandoned during its verify detaches the old scheduler at once
 	CHECK_THAT(LogCapture::text(), ContainsSubstring("received SIGTERM while test_good verified: detached test_good at "
 							 "once; not waiting for the verify"));
 	std::ofstream(gate) << "go\n"; // so that destroying the swap does not wait 60 s
+}
+
+TEST_CASE("the session serves the scx_stats socket, across a swap, and removes it at the end", "[session][swap][stats-socket]")
+{
+	SessionRig rig;
+	const std::filesystem::path stats_socket = rig.directory.path() / "scx" / "root" / "stats";
+	rig.session.stats_socket = stats_socket;
+	const auto profile = rig.profile("p.toml", "test_good", "batch = 1");
+	struct {
+		bool ready = false;
+		int before_errno = -1, after_errno = -1, meta_errno = -1;
+		nlohmann::json before, after, meta;
+		bool swapped = false;
+	} seen;
+	const auto outcome = rig.run(profile, [&] {
+		const auto ask = [&](const scxr::StatsRequest &request) {
+			return scxr::StatsClient(stats_socket).request(request);
+		};
+		seen.ready = eventually([&] { return std::filesystem::exists(stats_socket); });
+		try {
+			// One connection across the swap: scx tools keep theirs open.
+			scxr::StatsClient client(stats_socket);
+			auto reply = client.request({"stats", {{"target", "top"}}});
+			seen.before_errno = reply.error_number;
+			seen.before = nlohmann::json::parse(reply.resp.dump());
+			reply = client.request({"stats_meta", {}});
+			seen.meta_errno = reply.error_number;
+			seen.meta = nlohmann::json::parse(reply.resp.dump());
+			rig.profile("p.toml", "test_good", "batch = 1\noffset = 7");
+			kill(getpid(), SIGHUP);
+			seen.swapped = eventually([&] {
+				const auto now = ask({"stats", {}});
+				return now.error_number == 0 && now.resp.contains("offset") && now.resp["offset"] == 7;
+			});
+			reply = client.request({"stats", {}});
+			seen.after_errno = reply.error_number;
+			seen.after = nlohmann::json::parse(reply.resp.dump());
+		} catch (const std::exception &) {
+		}
+		stop();
+	});
+	REQUIRE(seen.ready);
+	CHECK(outcome.code == ExitCode::ok);
+	CHECK(seen.before_errno == 0);
+	CHECK(seen.before.at("nr_attaches") == 1);
+	CHECK(seen.before.at("offset") == -5); // the option's default
+	CHECK(seen.meta_errno == 0);
+	CHECK(seen.meta.at("test_good").at("top") == "true");
+	CHECK(seen.meta.at("test_good").at("fields").at("nr_polls").at("user").at("_kind") == "counter");
+	CHECK(seen.swapped);
+	CHECK(seen.after_errno == 0);
+	CHECK(seen.after.at("offset") == 7);
+	CHECK_FALSE(std::filesystem::exists(stats_socket));
 }
