@@ -10,7 +10,9 @@
 //      a connection in those pieces with service() between them, then the client half-closes,
 //      closes, or keeps the connection open until its deadline (input length modulo 3);
 //   4. ControlProtocol::parse_reply (what `scx-runner status` reads from a runner) and
-//      json_text (output/Json.hpp, which every reply is written through), on the same bytes.
+//      json_text (output/Json.hpp, which every reply is written through), on the same bytes;
+//   5. the scx_stats socket's StatsProtocol: parse_request on every line (what StatsServer
+//      answers), parse_reply on the bytes (what `scx-runner monitor` reads).
 // Built twice (tests/fuzz/meson.build): with libFuzzer by scripts/fuzz, and with
 // replay_main.cpp as the unit test fuzz-control-replay.
 //
@@ -27,6 +29,7 @@
 #include "control/ControlProtocol.hpp"
 #include "control/ControlRequestBuffer.hpp"
 #include "control/ControlServer.hpp"
+#include "control/StatsProtocol.hpp"
 #include "output/Json.hpp"
 
 #include <nlohmann/json.hpp>
@@ -37,6 +40,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
@@ -394,6 +398,31 @@ void check_reply_reader(std::string_view bytes)
 
 } // namespace
 
+// Every line as a stats request: never throws; what parses survives its writer and reader.
+void check_stats_protocol(std::string_view bytes)
+{
+	for (size_t begin = 0; begin <= bytes.size();) {
+		const size_t end = std::min(bytes.find('\n', begin), bytes.size());
+		const auto parsed = scxr::StatsProtocol::parse_request(bytes.substr(begin, end - begin));
+		if (const auto *request = std::get_if<scxr::StatsRequest>(&parsed)) {
+			const std::string line = scxr::StatsProtocol::request_line(*request);
+			if (line.back() != '\n' || line.find('\n') != line.size() - 1 || !is_valid_utf8(line))
+				broken_promise("a stats request_line is not one line of UTF-8");
+			const auto again =
+				scxr::StatsProtocol::parse_request(std::string_view(line).substr(0, line.size() - 1));
+			const auto *reread = std::get_if<scxr::StatsRequest>(&again);
+			if (!reread || reread->req != request->req || reread->args != request->args)
+				broken_promise("a stats request does not survive its writer and reader: " + line);
+		} else {
+			const std::string reply = scxr::StatsProtocol::error_line(EINVAL, std::get<std::string>(parsed));
+			if (reply.find('\n') != reply.size() - 1 || !is_valid_utf8(reply))
+				broken_promise("a stats error reply is not one line of UTF-8");
+		}
+		begin = end + 1;
+	}
+	[[maybe_unused]] const auto reply = scxr::StatsProtocol::parse_reply(bytes);
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static ServerUnderTest *rig = [] {
@@ -406,5 +435,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_framing(bytes);
 	check_server(*rig, bytes);
 	check_reply_reader(bytes);
+	check_stats_protocol(bytes);
 	return 0;
 }
