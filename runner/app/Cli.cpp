@@ -127,7 +127,8 @@ const std::vector<FlagDescriptor> &flag_table()
 			 }},
 		{.name = "--stats-interval",
 		 .value_name = "TIME",
-		 .help = "print stats every TIME (\"1s\", \"500ms\"; \"0s\" turns them off)",
+		 .help = "print stats every TIME (\"1s\", \"500ms\"; \"0s\" turns them off;\n"
+			 "'monitor' reads once and exits)",
 		 .apply =
 			 [](ParseState &state, const std::string &flag, const std::string &text) {
 				 const Duration interval = parse_duration_flag(flag, text, false);
@@ -139,7 +140,8 @@ const std::vector<FlagDescriptor> &flag_table()
 			 }},
 		{.name = "--stats-format",
 		 .value_name = "FORMAT",
-		 .help = "text (one line per reading) or json (one object per line)",
+		 .help = "text (grouped lines, counters as rates) or json (one object per\n"
+			 "line, totals and rates)",
 		 .apply =
 			 [](ParseState &state, const std::string &, const std::string &text) {
 				 state.options.runner_overrides.stats_format = parse_stats_format(text);
@@ -149,7 +151,8 @@ const std::vector<FlagDescriptor> &flag_table()
 			 }},
 		{.name = "--duration",
 		 .value_name = "SECONDS",
-		 .help = "detach and exit 0 after the scheduler ran this long (\"30\", \"1.5\", \"2m\")",
+		 .help = "detach and exit 0 after the scheduler ran this long (\"30\",\n"
+			 "\"1.5\", \"2m\"); 'monitor' stops after that long",
 		 .apply =
 			 [](ParseState &state, const std::string &flag, const std::string &text) {
 				 state.options.run_for = parse_duration_flag(flag, text, true);
