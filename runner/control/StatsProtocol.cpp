@@ -11,18 +11,6 @@ namespace scxr {
 
 namespace {
 
-Json value_json(const StatValue &value)
-{
-	return std::visit(
-		[](auto number) -> Json {
-			if constexpr (std::is_floating_point_v<decltype(number)>)
-				return json_number(number);
-			else
-				return number;
-		},
-		value);
-}
-
 } // namespace
 
 std::variant<StatsRequest, std::string> StatsProtocol::parse_request(std::string_view line)
@@ -147,7 +135,7 @@ Json StatsProtocol::stats(const StatsSnapshot::Node &node)
 {
 	Json document = Json::object();
 	for (const StatSample &sample : node.samples)
-		document[sample.name] = value_json(sample.value);
+		document[sample.name] = stat_json(sample.value);
 	return document;
 }
 

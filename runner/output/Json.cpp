@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "output/Json.hpp"
 
+#include <variant>
+
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -44,6 +46,18 @@ bool is_utf8(std::string_view text)
 	} catch (const Json::type_error &) {
 		return false;
 	}
+}
+
+Json stat_json(const StatValue &value)
+{
+	return std::visit(
+		[](auto number) -> Json {
+			if constexpr (std::is_floating_point_v<decltype(number)>)
+				return json_number(number);
+			else
+				return number;
+		},
+		value);
 }
 
 } // namespace scxr

@@ -5,6 +5,8 @@
 // lines, `plugins --json`, `status --json` and the control socket's replies. This header only
 // names the type (nlohmann's forward header); a file that builds or reads a document also
 // includes <nlohmann/json.hpp>.
+#include "plugin/StatSample.hpp"
+
 #include <nlohmann/json_fwd.hpp>
 
 #include <string>
@@ -26,6 +28,9 @@ std::string json_text(const Json &document);
 // NaN and the infinities, which JSON lacks, as null; anything else in the shortest form that
 // reads back as the same double ("0.5").
 Json json_number(double value);
+
+// A stat value as JSON: integers exact, doubles through json_number().
+Json stat_json(const StatValue &value);
 
 // Whether text is UTF-8 (RFC 3629), by the same rules as json_text() applies.
 bool is_utf8(std::string_view text);

@@ -16,19 +16,6 @@ namespace scxr {
 
 namespace {
 
-Json json_value(const StatValue &value)
-{
-	return std::visit(
-		[](auto number) -> Json {
-			// Integers go out exactly; json_number() keeps whole doubles free of ".0".
-			if constexpr (std::is_floating_point_v<decltype(number)>)
-				return json_number(number);
-			else
-				return number;
-		},
-		value);
-}
-
 std::string header(const StatsReading &reading)
 {
 	const std::string whose = reading.node.empty() ? reading.plugin_id
@@ -131,7 +118,7 @@ std::string StatsFormatter::json(const StatsReading &reading)
 	Json rates = Json::object();
 	for (size_t index = 0; index < reading.samples.size(); ++index) {
 		const StatSample &sample = reading.samples[index];
-		stats[sample.name] = json_value(sample.value);
+		stats[sample.name] = stat_json(sample.value);
 		if (index < reading.rates.size() && reading.rates[index])
 			rates[sample.name] = json_number(*reading.rates[index]);
 	}
