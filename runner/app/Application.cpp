@@ -244,36 +244,67 @@ ExitCode Application::check(const CliOptions &options)
 	const ResolvedProfile resolved = resolver.resolve(options.profile_path, nullptr, false);
 	check_fallback(resolver, resolved);
 	const Profile &profile = resolved.profile;
-	const auto &plugin = resolved.root.plugin;
-	const OptionSettings &settings = resolved.root.options;
 	const RunnerSettings &runner = resolved.runner;
 
 	out_ << fmt::format("{}: ok\n", profile.path);
-	out_ << fmt::format("  plugin: {} {} ({})\n", plugin->id(), plugin->version(), plugin->path().string());
-	for (const OptionSettings::Setting &setting : settings.settings()) {
-		const scxr_option_desc &option = *plugin->schema().find(setting.name);
-		scxr_option_value value = setting.value;
-		if (OptionSchema::is_text_type(setting.type))
-			value.s = setting.text ? setting.text->c_str() : nullptr;
-		out_ << fmt::format("  {} = {}{}\n", setting.name, OptionSchema::format_value(option, value),
-				    setting.from_profile ? "" : " (default)");
-	}
+	if (resolved.root.written.cgroup)
+		out_ << fmt::format("  attaches below the scheduler that runs {}\n", resolved.root.cgroup_dir.string());
+	print_node_settings(resolved.root, "  ");
 	const Duration interval = runner.effective_stats_interval();
 	out_ << fmt::format("  stats: {}\n", interval.is_zero() ? std::string("off")
 								 : fmt::format("every {} as {}", interval.to_string(),
 									       stats_format_name(runner.effective_stats_format())));
-	const RestartSettings restart = resolved.root.restart_settings();
-	if (!profile.root.restart)
-		out_ << "  restart: only when the kernel asks (no [restart] table); error exits end the run\n";
+	print_restart(resolved.root, "  ");
+	print_children(resolved.root, "  ");
+	return ExitCode::ok;
+}
+
+void Application::print_node_settings(const ResolvedNode &node, const std::string &indent) const
+{
+	const auto &plugin = node.plugin;
+	out_ << fmt::format("{}plugin: {} {} ({})\n", indent, plugin->id(), plugin->version(), plugin->path().string());
+	for (const OptionSettings::Setting &setting : node.options.settings()) {
+		const scxr_option_desc &option = *plugin->schema().find(setting.name);
+		scxr_option_value value = setting.value;
+		if (OptionSchema::is_text_type(setting.type))
+			value.s = setting.text ? setting.text->c_str() : nullptr;
+		out_ << fmt::format("{}{} = {}{}\n", indent, setting.name, OptionSchema::format_value(option, value),
+				    setting.from_profile ? "" : " (default)");
+	}
+}
+
+void Application::print_restart(const ResolvedNode &node, const std::string &indent) const
+{
+	const RestartSettings restart = node.restart_settings();
+	if (!node.written.restart)
+		out_ << indent << "restart: only when the kernel asks (no [restart] table); error exits end "
+		     << (node.depth == 0 ? "the run\n" : "this node (and its children) only\n");
 	else if (!restart.enabled)
-		out_ << "  restart: off ([restart] enabled = false)\n";
+		out_ << indent << "restart: off ([restart] enabled = false)\n";
 	else
-		out_ << fmt::format("  restart: after {} doubling up to {}, at most {} within {}\n",
+		out_ << fmt::format("{}restart: after {} doubling up to {}, at most {} within {}\n", indent,
 				    restart.initial_delay.to_string(), restart.max_delay.to_string(), restart.max_restarts,
 				    restart.window.to_string());
 	if (restart.fallback)
-		out_ << fmt::format("  fallback: {}\n", restart.fallback->string());
-	return ExitCode::ok;
+		out_ << fmt::format("{}fallback: {}\n", indent, restart.fallback->string());
+}
+
+void Application::print_children(const ResolvedNode &node, const std::string &indent) const
+{
+	for (const ResolvedNode &child : node.children) {
+		const ProfileCgroup &cgroup = *child.written.cgroup;
+		std::string extras;
+		if (cgroup.create)
+			extras += ", created if missing";
+		if (cgroup.cpu_weight)
+			extras += fmt::format(", cpu.weight {}", *cgroup.cpu_weight);
+		if (!child.written.included_profile.empty())
+			extras += ", from " + child.written.included_profile;
+		out_ << fmt::format("{}child {} ({}{}):\n", indent, cgroup.relative, child.cgroup_dir.string(), extras);
+		print_node_settings(child, indent + "  ");
+		print_restart(child, indent + "  ");
+		print_children(child, indent + "  ");
+	}
 }
 
 void Application::check_fallback(const ProfileResolver &resolver, const ResolvedProfile &resolved) const
@@ -364,7 +395,16 @@ ExitCode Application::run(const CliOptions &options)
 	// BTF only if the load fails (Session::verify_work): on the happy path libbpf's own parse
 	// in the load is the only one.
 	kernel_.check_can_run();
-	kernel_.check_not_busy();
+	if (!initial.root.written.cgroup)
+		kernel_.check_not_busy();
+	else if (kernel_.sched_ext_state() != "enabled")
+		// A profile whose scheduler is a child attaches below the one that runs.
+		throw RunnerError(ExitCode::attach_refused,
+				  fmt::format("{}: its scheduler attaches below the running sched_ext scheduler (cgroup "
+					      "{}), but none runs (state {})",
+					      initial.profile.path, initial.root.cgroup_dir.string(), kernel_.sched_ext_state()),
+				  "start the parent scheduler first (a runner with a profile without 'cgroup'), or "
+				  "remove the 'cgroup' key to run this scheduler as the root");
 
 	SessionSettings session_settings;
 	session_settings.run_for = options.run_for;

@@ -16,6 +16,7 @@ class KernelProbe;
 class PluginLoader;
 class ProfileResolver;
 class RunnerError;
+struct ResolvedNode;
 struct ResolvedProfile;
 struct RunnerSettings;
 
@@ -46,6 +47,10 @@ private:
 	static std::optional<std::filesystem::path> stats_socket_path(const RunnerSettings &runner);
 	// Resolves the profile's [restart] fallback, if any: throws what is wrong with it.
 	void check_fallback(const ProfileResolver &resolver, const ResolvedProfile &resolved) const;
+	// check's description of a node: its plugin and options, its restart policy, its children.
+	void print_node_settings(const ResolvedNode &node, const std::string &indent) const;
+	void print_restart(const ResolvedNode &node, const std::string &indent) const;
+	void print_children(const ResolvedNode &node, const std::string &indent) const;
 	// The search path: --plugin-dir, SCX_RUNNER_PLUGIN_PATH, the installed directory.
 	PluginLoader plugin_loader(const CliOptions &options) const;
 

@@ -51,7 +51,8 @@ ExitCode PluginInstance::exit_code_for(scxr_status status, const std::string &ca
 {
 	switch (status) {
 	case SCXR_OK: return ExitCode::ok;
-	case SCXR_ERR_INVALID_ARGUMENT: return call == "configure" ? ExitCode::bad_profile : ExitCode::internal;
+	case SCXR_ERR_INVALID_ARGUMENT:
+		return call == "configure" || call == "place" ? ExitCode::bad_profile : ExitCode::internal;
 	case SCXR_ERR_KERNEL_UNSUPPORTED: return ExitCode::kernel_feature_missing;
 	case SCXR_ERR_VERIFIER: return ExitCode::verifier_rejected;
 	case SCXR_ERR_ATTACH: return ExitCode::attach_refused;
@@ -136,6 +137,27 @@ void PluginInstance::configure(const OptionSettings &settings)
 	check(call_plugin(id_, "configure",
 			  [&] { return library_->entry().configure(handle_, abi.data(), abi.size()); }),
 	      "configure");
+}
+
+void PluginInstance::place(const NodePlace &where)
+{
+	const scxr_sched_tree_extension *tree = library_->sched_tree();
+	if (!tree)
+		throw RunnerError(ExitCode::bad_profile,
+				  fmt::format("plugin '{}' cannot run in a tree of schedulers (it answers no {} "
+					      "extension)",
+					      id_, SCXR_SCHED_TREE_EXTENSION));
+	const std::string path = where.cgroup_path.string();
+	scxr_tree_place abi{};
+	abi.struct_size = sizeof(abi);
+	abi.depth = where.depth;
+	abi.cgroup_id = where.cgroup_id;
+	abi.cgroup_path = path.empty() ? nullptr : path.c_str();
+	abi.children = where.children;
+	check(call_plugin(id_, "place", [&] { return tree->place(handle_, &abi); }), "place");
+	spdlog::debug("[{}] placed at depth {}{}, {} child(ren) at first", id_, where.depth,
+		      path.empty() ? std::string() : fmt::format(" on {} (cgroup id {})", path, where.cgroup_id),
+		      where.children);
 }
 
 void PluginInstance::load()

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "base/ExitCode.hpp"
+#include "plugin/NodePlace.hpp"
 #include "plugin/OptionSettings.hpp"
 #include "plugin/PluginLibrary.hpp"
 #include "plugin/SchedulerExit.hpp"
@@ -29,6 +30,10 @@ public:
 	PluginInstance &operator=(const PluginInstance &) = delete;
 
 	void configure(const OptionSettings &settings);
+	// Tells a configured instance where in a tree it will run (the sched-tree extension),
+	// before load(). Throws RunnerError (bad_profile) when the plugin refuses the place, or
+	// has no sched-tree extension at all.
+	void place(const NodePlace &where);
 	void load();
 	void attach();
 	// Disables the scheduler. Safe to call when not attached (does nothing).

@@ -192,4 +192,10 @@ const void *PluginLibrary::extension(const char *id, uint32_t minimum_size) cons
 	return found;
 }
 
+const scxr_sched_tree_extension *PluginLibrary::sched_tree() const
+{
+	return static_cast<const scxr_sched_tree_extension *>(extension(
+		SCXR_SCHED_TREE_EXTENSION, offsetof(scxr_sched_tree_extension, place) + sizeof(scxr_sched_tree_extension::place)));
+}
+
 } // namespace scxr

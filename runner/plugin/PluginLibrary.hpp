@@ -7,6 +7,7 @@
 #include "plugin/StatSchema.hpp"
 
 #include <scx_runner/plugin_abi.h>
+#include <scx_runner/sched_tree.h>
 
 #include <filesystem>
 #include <memory>
@@ -63,6 +64,9 @@ public:
 	// when it has none, or one shorter than minimum_size (the first version of that struct):
 	// then the plugin is too broken to use it, and a warning says so. [static] plugin data.
 	const void *extension(const char *id, uint32_t minimum_size) const;
+	// What the plugin can be in a tree of schedulers (scx_runner/sched_tree.h), or nullptr:
+	// then it runs only as a single scheduler, a root without children. [static]
+	const scxr_sched_tree_extension *sched_tree() const;
 
 	// The size of a version 1.0 entry: every field up to and including dump().
 	static constexpr size_t kEntrySizeV1_0 = offsetof(scxr_plugin_entry, dump) + sizeof(scxr_plugin_entry::dump);

@@ -2,10 +2,12 @@
 #pragma once
 
 #include "plugin/PluginLoader.hpp"
+#include "profile/ProfileDiagnostic.hpp"
 #include "profile/ResolvedProfile.hpp"
 #include "profile/RunnerSettings.hpp"
 
 #include <string>
+#include <vector>
 
 namespace scxr {
 
@@ -29,6 +31,12 @@ public:
 
 private:
 	std::shared_ptr<const PluginLibrary> plugin_for(const ProfileNode &node, const ResolvedNode *current) const;
+	// written with its plugin and options, and its children below it; what is wrong with
+	// any of them is added to problems (the plugin files that cannot be found still throw).
+	ResolvedNode resolve_node(const ProfileNode &written, const ResolvedNode *current, uint32_t depth,
+				  std::vector<ProfileDiagnostic> &problems) const;
+	// Whether node's plugin can be what the tree asks of it: a host for its children, a child.
+	static void check_roles(const ResolvedNode &node, size_t children, std::vector<ProfileDiagnostic> &problems);
 
 	PluginLoader loader_;
 	RunnerSettings overrides_;

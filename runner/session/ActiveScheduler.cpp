@@ -39,7 +39,7 @@ bool ActiveScheduler::start()
 
 bool ActiveScheduler::start_current()
 {
-	std::unique_ptr<PluginInstance> instance = loader_.load(current_);
+	std::unique_ptr<PluginInstance> instance = loader_.load(current_.root);
 	// A load takes seconds for a large scheduler; a stop asked for meanwhile must not be
 	// answered by attaching first.
 	read_signals_();
@@ -53,7 +53,30 @@ bool ActiveScheduler::start_current()
 	instance_ = std::move(instance);
 	spdlog::info("{}: attached", instance_->id());
 	attached(Clock::now());
+	start_children();
 	return true;
+}
+
+void ActiveScheduler::start_children()
+{
+	children_.clear();
+	for (const ResolvedNode &child : current_.root.children)
+		children_.push_back(std::make_unique<ChildScheduler>(child, loader_, err_));
+	ChildScheduler::start_all(children_, Clock::now());
+}
+
+void ActiveScheduler::stop_children(const std::string &why)
+{
+	ChildScheduler::stop_all(children_, why);
+	children_.clear();
+}
+
+void ActiveScheduler::child_exit_event_fds(std::vector<int> &fds) const
+{
+	if (!state_.running() || !instance_)
+		return;
+	for (const std::unique_ptr<ChildScheduler> &child : children_)
+		child->exit_event_fds(fds);
 }
 
 void ActiveScheduler::attached(Clock::time_point now)
@@ -82,8 +105,13 @@ ActiveScheduler::Clock::time_point ActiveScheduler::next_wake(Clock::time_point 
 	// While a swap verifies, the old scheduler's exit is looked at when the swap ends.
 	if (instance_ && !swap_) {
 		// With an exit event the loop wakes on its descriptor instead: no timer while idle.
-		if (exit_event_fd() < 0)
+		const bool children_need_timer =
+			std::any_of(children_.begin(), children_.end(),
+				    [](const std::unique_ptr<ChildScheduler> &child) { return child->needs_poll_timer(); });
+		if (exit_event_fd() < 0 || children_need_timer)
 			wake = std::min(wake, next_poll_);
+		for (const std::unique_ptr<ChildScheduler> &child : children_)
+			wake = child->next_wake(wake);
 		if (!current_.runner.effective_stats_interval().is_zero())
 			wake = std::min(wake, next_stats_);
 	}
@@ -121,15 +149,24 @@ void ActiveScheduler::restart_if_due()
 
 void ActiveScheduler::poll_if_due()
 {
-	if (!state_.running() || !instance_ || swap_)
+	if (!state_.running() || !instance_)
 		return;
 	// With an exit event, every turn of the loop looks (a turn happens only when something
 	// woke it, and poll() only reads memory); without one, the timer says when.
-	if (exit_event_fd() < 0 && Clock::now() < next_poll_)
-		return;
-	next_poll_ = Clock::now() + settings_.poll_interval.to_chrono();
-	if (std::optional<SchedulerExit> exit = instance_->poll())
-		handle_exit(*exit);
+	const Clock::time_point now = Clock::now();
+	const bool timer_due = now >= next_poll_;
+	if (timer_due)
+		next_poll_ = now + settings_.poll_interval.to_chrono();
+	// While a swap verifies, the old root's exit is looked at when the swap ends.
+	if (!swap_ && (exit_event_fd() >= 0 || timer_due)) {
+		if (std::optional<SchedulerExit> exit = instance_->poll()) {
+			handle_exit(*exit);
+			return;
+		}
+	}
+	// A child's exit or restart is its own; the root goes on whatever happens below it.
+	for (const std::unique_ptr<ChildScheduler> &child : children_)
+		child->service(now, timer_due);
 }
 
 void ActiveScheduler::print_stats_if_due()
@@ -142,6 +179,8 @@ void ActiveScheduler::print_stats_if_due()
 	reading.plugin_id = instance_->id();
 	reading.samples = instance_->stats();
 	stats_printer_.print(current_.runner.effective_stats_format(), std::move(reading), Clock::now());
+	for (const std::unique_ptr<ChildScheduler> &child : children_)
+		child->print_stats(stats_printer_, current_.runner.effective_stats_format(), Clock::now());
 	// Keep the cadence, but never try to catch up on missed intervals.
 	next_stats_ = std::max(next_stats_ + interval.to_chrono(), Clock::now());
 }
@@ -158,6 +197,8 @@ std::optional<StatsSnapshot> ActiveScheduler::stats_snapshot()
 	node.schema = instance_->stat_schema().stats();
 	StatsSnapshot snapshot;
 	snapshot.nodes.push_back(std::move(node));
+	for (const std::unique_ptr<ChildScheduler> &child : children_)
+		child->add_stats(snapshot);
 	return snapshot;
 }
 
@@ -168,6 +209,8 @@ void ActiveScheduler::print_live_dump()
 		return;
 	}
 	LiveDumpPrinter::print(out_, instance_->id(), instance_->dump());
+	for (const std::unique_ptr<ChildScheduler> &child : children_)
+		child->print_live_dump(out_);
 }
 
 void ActiveScheduler::note_health()
@@ -180,6 +223,8 @@ void ActiveScheduler::note_health()
 void ActiveScheduler::handle_exit(const SchedulerExit &exit)
 {
 	const std::string id = instance_->id();
+	// The kernel ejects the children of an exiting scheduler; their instances go first.
+	stop_children(fmt::format("the root {} exited", id));
 	instance_->detach();
 	spdlog::log(exit.is_error() ? spdlog::level::err : spdlog::level::info,
 		    "{}: the scheduler exited: {} (kind {}, exit code {:#x})", id, exit.kind_name(), exit.kind,
@@ -261,6 +306,7 @@ SwapOutcome ActiveScheduler::offer(const std::string &path, const std::string &t
 		outcome.message = fmt::format("{} keeps running: {}", running, decision.explanation());
 		spdlog::info("{}: {}", trigger, outcome.message);
 		adopt(std::move(candidate));
+		ChildScheduler::reload(children_, current_.root.children, loader_, err_, Clock::now());
 		return outcome;
 	}
 	spdlog::info("{}: swapping {} -> {} ({} swap): {}", trigger, running, candidate.root.plugin->id(),
@@ -314,15 +360,26 @@ void ActiveScheduler::finish_swap_if_verified(ControlServer *control)
 SwapOutcome ActiveScheduler::finish_swap(ControlServer *control)
 {
 	const std::unique_ptr<Swap> swap = std::move(swap_);
-	const Swap::Result result = swap->finish(instance_, current_, gap_clock_, err_);
+	// The kernel would eject the old root's children with it; they go first, and the
+	// profile's children start again below whichever root is attached afterwards.
+	bool children_stopped = false;
+	const Swap::Result result = swap->finish(instance_, current_, gap_clock_, err_, [&] {
+		stop_children(fmt::format("swapping the root {}", instance_->id()));
+		children_stopped = true;
+	});
 	switch (result.end) {
 	case Swap::End::kept: break;
 	case Swap::End::swapped:
 		status_.swapped();
 		adopt(swap->take_candidate());
 		attached(Clock::now());
+		start_children();
 		break;
-	case Swap::End::rolled_back: attached(Clock::now()); break;
+	case Swap::End::rolled_back:
+		attached(Clock::now());
+		if (children_stopped)
+			start_children();
+		break;
 	case Swap::End::lost_both: apply(policy_.on_error_exit(Clock::now()), true, current_.root.plugin->id()); break;
 	}
 	if (!result.outcome.ok)
@@ -335,11 +392,19 @@ void ActiveScheduler::answer_later(uint64_t ticket) { swap_->answer_later(ticket
 
 ControlReply ActiveScheduler::status(Clock::time_point now) const
 {
-	return status_.reply(current_, instance_.get(), settings_.swap_mode, gap_clock_, swap_.get(), now);
+	ControlReply reply = status_.reply(current_, instance_.get(), settings_.swap_mode, gap_clock_, swap_.get(), now);
+	if (!children_.empty()) {
+		ControlReply::Object nodes;
+		for (const std::unique_ptr<ChildScheduler> &child : children_)
+			child->add_status(nodes);
+		reply.set("children", std::move(nodes));
+	}
+	return reply;
 }
 
 bool ActiveScheduler::stop(const std::string &why, ControlServer *control)
 {
+	stop_children(why);
 	if (swap_) {
 		if (swap_->abandon(why, instance_, control))
 			return true;

@@ -5,6 +5,7 @@
 #include "control/StatsSnapshot.hpp"
 #include "output/StatsPrinter.hpp"
 #include "plugin/SchedulerExit.hpp"
+#include "session/ChildScheduler.hpp"
 #include "profile/ResolvedProfile.hpp"
 #include "session/InstanceLoader.hpp"
 #include "session/LoopState.hpp"
@@ -21,6 +22,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <vector>
 
 namespace scxr {
 
@@ -63,6 +65,8 @@ public:
 	// The attached scheduler's exit event (PluginInstance::exit_event_fd) while the loop
 	// should wait on it: running, not swapping. -1 otherwise, or when the plugin has none.
 	int exit_event_fd() const;
+	// The exit events of the attached child schedulers, for the loop to wait on as well.
+	void child_exit_event_fds(std::vector<int> &fds) const;
 
 	void finish_swap_if_verified(ControlServer *control);
 	void restart_if_due();
@@ -96,6 +100,9 @@ private:
 	void handle_exit(const SchedulerExit &exit);
 	void apply(const RestartPolicy::Decision &decision, bool error_exit, const std::string &id);
 	void fall_back(const std::filesystem::path &profile);
+	// The profile's children below the attached root, started top-down.
+	void start_children();
+	void stop_children(const std::string &why);
 
 	const ProfileResolver &resolver_;
 	ResolvedProfile current_;
@@ -111,6 +118,8 @@ private:
 	RestartPolicy policy_;
 	SwapGapClock gap_clock_;
 	std::unique_ptr<Swap> swap_; // a pre-verified swap between its start and its end
+	// The schedulers below the root, while it is attached; empty for a single scheduler.
+	ChildScheduler::Children children_;
 	SessionStatus status_;
 	Clock::time_point next_poll_;
 	Clock::time_point next_stats_;

@@ -2,6 +2,7 @@
 #include "session/InstanceLoader.hpp"
 
 #include "base/RunnerError.hpp"
+#include "kernel/CgroupDirectory.hpp"
 #include "kernel/KernelProbe.hpp"
 #include "kernel/LibbpfLog.hpp"
 #include "kernel/LoadDiagnosis.hpp"
@@ -10,7 +11,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <fmt/format.h>
+
 #include <chrono>
+#include <optional>
+#include <string>
 
 namespace scxr {
 
@@ -19,12 +24,55 @@ InstanceLoader::InstanceLoader(const KernelProbe &kernel, LibbpfLog &libbpf_log,
 {
 }
 
-BackgroundVerify::Work InstanceLoader::work(const ResolvedProfile &resolved) const
+namespace {
+
+// What a node in a tree needs before its load: its cgroup ready, and its place told. A root
+// without children and without a cgroup is a single scheduler and is never placed.
+struct PlaceWork {
+	bool needed = false;
+	NodePlace place;
+	bool create_cgroup = false;
+	std::optional<uint32_t> cpu_weight;
+	std::string cgroup_position; // the profile's cgroup key, for messages
+
+	explicit PlaceWork(const ResolvedNode &node)
+	{
+		needed = !node.cgroup_dir.empty() || !node.children.empty();
+		place.depth = node.depth;
+		place.cgroup_path = node.cgroup_dir;
+		place.children = static_cast<uint32_t>(node.children.size());
+		if (node.written.cgroup) {
+			create_cgroup = node.written.cgroup->create;
+			cpu_weight = node.written.cgroup->cpu_weight;
+			cgroup_position = node.written.cgroup->position.to_string();
+		}
+	}
+
+	void apply(PluginInstance &instance)
+	{
+		if (!needed)
+			return;
+		if (!place.cgroup_path.empty()) {
+			try {
+				place.cgroup_id = CgroupDirectory::prepare(place.cgroup_path, create_cgroup, cpu_weight);
+			} catch (const RunnerError &error) {
+				throw RunnerError(error.code(), fmt::format("{}: {}", cgroup_position, error.what()),
+						  error.details());
+			}
+		}
+		instance.place(place);
+	}
+};
+
+} // namespace
+
+BackgroundVerify::Work InstanceLoader::work(const ResolvedNode &node) const
 {
-	return [plugin = resolved.root.plugin, options = resolved.root.options, &libbpf_log = libbpf_log_, &kernel = kernel_,
-		kernel_release = kernel_.kernel_release(), full_log = full_verifier_log_] {
+	return [plugin = node.plugin, options = node.options, place = PlaceWork(node), &libbpf_log = libbpf_log_,
+		&kernel = kernel_, kernel_release = kernel_.kernel_release(), full_log = full_verifier_log_]() mutable {
 		auto instance = std::make_unique<PluginInstance>(plugin);
 		instance->configure(options);
+		place.apply(*instance);
 		LibbpfLog::Capture capture(libbpf_log);
 		try {
 			instance->load();
@@ -38,13 +86,13 @@ BackgroundVerify::Work InstanceLoader::work(const ResolvedProfile &resolved) con
 	};
 }
 
-std::unique_ptr<PluginInstance> InstanceLoader::load(const ResolvedProfile &resolved) const
+std::unique_ptr<PluginInstance> InstanceLoader::load(const ResolvedNode &node) const
 {
 	// With --log-level debug, this line's timestamp against the process start is the runner's
 	// own start-up cost (issue 12: at most 50 ms under emulation).
-	spdlog::debug("{}: creating, configuring and loading the scheduler", resolved.root.plugin->id());
+	spdlog::debug("{}: creating, configuring and loading the scheduler", node.plugin->id());
 	const auto started = std::chrono::steady_clock::now();
-	std::unique_ptr<PluginInstance> instance = work(resolved)();
+	std::unique_ptr<PluginInstance> instance = work(node)();
 	spdlog::info("{}: loaded and verified in {} ms", instance->id(),
 		     std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
 			     .count());

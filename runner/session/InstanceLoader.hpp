@@ -10,9 +10,10 @@ namespace scxr {
 class KernelProbe;
 class LibbpfLog;
 class PluginInstance;
-struct ResolvedProfile;
+struct ResolvedNode;
 
-// Makes a profile's scheduler ready to attach: create -> configure -> load (verify). A failed
+// Makes a node of a profile's tree ready to attach: create -> configure -> place (a node in a
+// tree: its cgroup prepared first, CgroupDirectory) -> load (verify). A failed
 // load is explained from what libbpf printed meanwhile, or by what the kernel lacks of the
 // plugin's requirements (only a failed load pays for parsing the kernel's BTF).
 //
@@ -26,9 +27,9 @@ public:
 	// The work for a worker thread. It holds copies of what it needs, not references to the
 	// caller's state, which goes on changing while it runs; the libbpf log is safe to share
 	// between threads.
-	BackgroundVerify::Work work(const ResolvedProfile &resolved) const;
+	BackgroundVerify::Work work(const ResolvedNode &node) const;
 	// Runs the work here and logs how long it took. Throws RunnerError.
-	std::unique_ptr<PluginInstance> load(const ResolvedProfile &resolved) const;
+	std::unique_ptr<PluginInstance> load(const ResolvedNode &node) const;
 
 private:
 	const KernelProbe &kernel_;

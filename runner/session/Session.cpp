@@ -140,6 +140,10 @@ void Session::wait_until(Clock::time_point wake)
 		descriptors.push_back({verify, POLLIN, 0});
 	if (const int exit_event = scheduler_.exit_event_fd(); exit_event >= 0)
 		descriptors.push_back({exit_event, POLLIN, 0});
+	std::vector<int> child_exits;
+	scheduler_.child_exit_event_fds(child_exits);
+	for (const int child_exit : child_exits)
+		descriptors.push_back({child_exit, POLLIN, 0});
 	if (watcher_) {
 		descriptors.push_back({watcher_->fd(), POLLIN, 0});
 		if (auto due = watcher_->time_until_due(Clock::now()))

@@ -36,7 +36,7 @@ Swap::Swap(ResolvedProfile candidate, std::string trigger, SwapMode mode, const 
 	// Everything that can fail slowly or for a reason in the new profile happens on the
 	// worker, while the old scheduler keeps the machine scheduled and the loop keeps answering.
 	try {
-		verify_ = std::make_unique<BackgroundVerify>(loader_.work(candidate_));
+		verify_ = std::make_unique<BackgroundVerify>(loader_.work(candidate_.root));
 	} catch (const RunnerError &error) {
 		verify_not_started_ = error;
 	}
@@ -66,7 +66,7 @@ void Swap::answer_waiting_clients(ControlServer *server, const ControlReply &rep
 }
 
 Swap::Result Swap::finish(std::unique_ptr<PluginInstance> &running, const ResolvedProfile &current,
-			  SwapGapClock &gap_clock, std::ostream &err)
+			  SwapGapClock &gap_clock, std::ostream &err, const std::function<void()> &before_detach)
 {
 	const std::string old_id = running->id();
 	const std::string &new_id = candidate_.root.plugin->id();
@@ -91,6 +91,7 @@ Swap::Result Swap::finish(std::unique_ptr<PluginInstance> &running, const Resolv
 		}
 	}
 
+	before_detach();
 	const auto detach_started = Clock::now();
 	gap_clock.detaching(detach_started);
 	running->detach();
@@ -100,7 +101,7 @@ Swap::Result Swap::finish(std::unique_ptr<PluginInstance> &running, const Resolv
 	try {
 		if (!fresh) {
 			const auto verify_started = Clock::now();
-			fresh = loader_.load(candidate_);
+			fresh = loader_.load(candidate_.root);
 			verify = Clock::now() - verify_started;
 		}
 		const auto attach_started = Clock::now();
@@ -144,7 +145,7 @@ Swap::Result Swap::roll_back(const RunnerError &error, std::unique_ptr<PluginIns
 	Result result;
 	try {
 		if (!running)
-			running = loader_.load(current);
+			running = loader_.load(current.root);
 		running->attach();
 	} catch (const RunnerError &again) {
 		ErrorPrinter::print(again, err, fmt::format("{}: {} {}: ", trigger_, restore, old_id));

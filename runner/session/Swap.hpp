@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -80,8 +81,10 @@ public:
 	// came from (to load it again after a failed stop-start). On return running holds what is
 	// attached now: the new scheduler, the old one, or nothing (lost_both). Exit reports and
 	// error details go to err.
+	// before_detach runs just before the old scheduler is detached (never when the swap
+	// ends before that): the children below it go first.
 	Result finish(std::unique_ptr<PluginInstance> &running, const ResolvedProfile &current, SwapGapClock &gap_clock,
-		      std::ostream &err);
+		      std::ostream &err, const std::function<void()> &before_detach);
 	// A stop (a signal, --duration) while the new scheduler verifies: the old one is detached
 	// and destroyed at once, waiting clients learn why. True when the verify still runs, so
 	// that destroying this swap would wait for it.

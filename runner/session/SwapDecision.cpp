@@ -7,15 +7,15 @@ namespace scxr {
 
 namespace {
 
-std::string describe_option_changes(const ResolvedProfile &current, const ResolvedProfile &candidate,
+std::string describe_option_changes(const ResolvedNode &current, const ResolvedNode &candidate,
 				    const std::vector<std::string> &names)
 {
 	std::string text;
 	for (const std::string &name : names) {
-		const OptionSettings::Setting *before = current.root.options.find(name);
-		const OptionSettings::Setting *after = candidate.root.options.find(name);
-		const std::string was = before ? OptionSettings::format(*before, current.root.plugin->schema()) : "(none)";
-		const std::string now = after ? OptionSettings::format(*after, candidate.root.plugin->schema()) : "(none)";
+		const OptionSettings::Setting *before = current.options.find(name);
+		const OptionSettings::Setting *after = candidate.options.find(name);
+		const std::string was = before ? OptionSettings::format(*before, current.plugin->schema()) : "(none)";
+		const std::string now = after ? OptionSettings::format(*after, candidate.plugin->schema()) : "(none)";
 		text += fmt::format("{}{} {} -> {}", text.empty() ? "" : ", ", name, was, now);
 	}
 	return text;
@@ -25,25 +25,35 @@ std::string describe_option_changes(const ResolvedProfile &current, const Resolv
 
 SwapDecision SwapDecision::between(const ResolvedProfile &current, const ResolvedProfile &candidate)
 {
+	return between(current.root, candidate.root);
+}
+
+SwapDecision SwapDecision::between(const ResolvedNode &current, const ResolvedNode &candidate)
+{
 	SwapDecision decision;
-	if (current.root.plugin->id() != candidate.root.plugin->id()) {
-		decision.reasons.push_back(fmt::format("plugin {} -> {}", current.root.plugin->id(), candidate.root.plugin->id()));
+	if (current.plugin->id() != candidate.plugin->id()) {
+		decision.reasons.push_back(fmt::format("plugin {} -> {}", current.plugin->id(), candidate.plugin->id()));
 		decision.swap = true;
 		// Another plugin's options are not comparable with these.
 		return decision;
 	}
-	if (current.root.plugin != candidate.root.plugin) {
-		std::string versions = current.root.plugin->version() == candidate.root.plugin->version()
-					       ? fmt::format("version {} unchanged", candidate.root.plugin->version())
-					       : fmt::format("version {} -> {}", current.root.plugin->version(),
-							     candidate.root.plugin->version());
+	if (current.plugin != candidate.plugin) {
+		std::string versions = current.plugin->version() == candidate.plugin->version()
+					       ? fmt::format("version {} unchanged", candidate.plugin->version())
+					       : fmt::format("version {} -> {}", current.plugin->version(),
+							     candidate.plugin->version());
 		decision.reasons.push_back(
-			fmt::format("plugin file {} changed on disk ({})", candidate.root.plugin->path().string(), versions));
+			fmt::format("plugin file {} changed on disk ({})", candidate.plugin->path().string(), versions));
 		decision.swap = true;
 	}
-	const std::vector<std::string> changed = current.root.options.differences(candidate.root.options);
+	const std::vector<std::string> changed = current.options.differences(candidate.options);
 	if (!changed.empty()) {
 		decision.reasons.push_back("options: " + describe_option_changes(current, candidate, changed));
+		decision.swap = true;
+	}
+	if (current.children.empty() != candidate.children.empty()) {
+		decision.reasons.push_back(fmt::format("child schedulers: {} -> {}", current.children.size(),
+						       candidate.children.size()));
 		decision.swap = true;
 	}
 	return decision;

@@ -20,7 +20,12 @@ struct SwapDecision {
 	// -> 5ms".
 	std::vector<std::string> reasons;
 
+	// Of the root when given profiles, of one node otherwise. A node that starts or stops
+	// hosting children also needs another instance: the plugin loads a hosting form only
+	// when placed with children (sched_tree.h). Changes below the node are not its own: a
+	// tree's children are reloaded one by one (ChildScheduler::reload).
 	static SwapDecision between(const ResolvedProfile &current, const ResolvedProfile &candidate);
+	static SwapDecision between(const ResolvedNode &current, const ResolvedNode &candidate);
 
 	// The reasons joined with "; ", or "nothing changed that needs a swap".
 	std::string explanation() const;

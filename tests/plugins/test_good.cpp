@@ -9,11 +9,16 @@
 // double gauge, and one that is absent unless exit_after_polls is set. It answers one private
 // extension, "scx-runner-test.greeting/1", so the extension query is tested end to end. Built
 // twice: test_good.so, and test_good.so.rebuilt with another version string (a plugin
-// rebuilt and installed over the running one's file).
+// rebuilt and installed over the running one's file). Built as test_tree_host and
+// test_tree_leaf too, with TEST_GOOD_TREE_ROLES: those answer "scx-runner.sched-tree/1" (a host
+// of at most two children and a child; a leaf only a child), remember where place() put them
+// and show it in their dump, so the runner's trees are tested without a kernel.
 #include <scx_runner/sdk/Entry.hpp>
 #include <scx_runner/sdk/Options.hpp>
 #include <scx_runner/sdk/PluginError.hpp>
 #include <scx_runner/sdk/Stats.hpp>
+
+#include <scx_runner/sched_tree.h>
 
 #include <algorithm>
 #include <chrono>
@@ -23,6 +28,9 @@
 #include <string>
 #include <thread>
 
+#ifndef TEST_GOOD_ID
+#define TEST_GOOD_ID "test_good"
+#endif
 #ifndef TEST_GOOD_VERSION
 #define TEST_GOOD_VERSION "1.2.3"
 #endif
@@ -71,10 +79,6 @@ struct TestGreeting {
 };
 constexpr TestGreeting kGreeting{sizeof(TestGreeting), "hello from test_good"};
 
-const void *extension(const char *id)
-{
-	return std::strcmp(id, "scx-runner-test.greeting/1") == 0 ? &kGreeting : nullptr;
-}
 
 constexpr scxr_requirement kRequirements[] = {
 	requirement::type("sched_ext_ops", "6.12", "sched_ext"),
@@ -161,9 +165,24 @@ public:
 			values.set("polls_until_exit", exit_after_polls_ - std::min(polls_, exit_after_polls_));
 	}
 
+	// sched_tree.h's place(): refused where the roles do not allow it, remembered otherwise.
+	void place(const scxr_tree_place &where, uint32_t roles, uint32_t max_children)
+	{
+		if (where.depth > 0 && !(roles & SCXR_TREE_CAN_BE_CHILD))
+			throw PluginError(SCXR_ERR_INVALID_ARGUMENT, "cannot be a child");
+		if (where.children > 0 && !(roles & SCXR_TREE_CAN_HOST))
+			throw PluginError(SCXR_ERR_INVALID_ARGUMENT, "cannot host children");
+		if (where.children > max_children)
+			throw PluginError(SCXR_ERR_INVALID_ARGUMENT,
+					  "hosts at most " + std::to_string(max_children) + " children");
+		place_ = " place=depth:" + std::to_string(where.depth) + ",cgroup:" +
+			 (where.cgroup_path ? where.cgroup_path : "none") + ",id:" + std::to_string(where.cgroup_id) +
+			 ",children:" + std::to_string(where.children);
+	}
+
 	std::string dump() override
 	{
-		return "version=" TEST_GOOD_VERSION " label=" + label_ + " mode=" + mode_ + " slice_ns=" + std::to_string(slice_ns_) +
+		return "version=" TEST_GOOD_VERSION + place_ + " label=" + label_ + " mode=" + mode_ + " slice_ns=" + std::to_string(slice_ns_) +
 		       " trace_file=" + (trace_file_.empty() ? "unset" : trace_file_) + " polls=" + std::to_string(polls_) +
 		       " dispatched=" + std::to_string(dispatched_) + "\n";
 	}
@@ -183,6 +202,8 @@ private:
 	uint64_t fail_attach_from_ = 0;
 	std::string load_waits_for_;
 
+	std::string place_; // empty until placed
+
 	uint64_t polls_ = 0;
 	uint64_t attaches_ = 0;
 	uint64_t stats_reads_ = 0;
@@ -193,7 +214,31 @@ private:
 
 namespace {
 
-constexpr PluginInfo kInfo{"test_good", TEST_GOOD_VERSION, "a fake in-memory scheduler for the runner's tests",
+#ifdef TEST_GOOD_TREE_ROLES
+constexpr uint32_t kMaxChildren = 2; // small, so that the cap is easy to test
+
+scxr_status place(scxr_instance *handle, const scxr_tree_place *where) noexcept
+{
+	return detail::guarded(handle, {detail::State::configured}, "place", [&](detail::Instance &instance) {
+		static_cast<FakeScheduler &>(*instance.scheduler).place(*where, TEST_GOOD_TREE_ROLES, kMaxChildren);
+	});
+}
+
+constexpr scxr_sched_tree_extension kSchedTree{
+	sizeof(scxr_sched_tree_extension), TEST_GOOD_TREE_ROLES,
+	(TEST_GOOD_TREE_ROLES & SCXR_TREE_CAN_HOST) ? kMaxChildren : 0, "nothing (a fake)", &place};
+#endif
+
+const void *extension(const char *id)
+{
+#ifdef TEST_GOOD_TREE_ROLES
+	if (std::strcmp(id, SCXR_SCHED_TREE_EXTENSION) == 0)
+		return &kSchedTree;
+#endif
+	return std::strcmp(id, "scx-runner-test.greeting/1") == 0 ? &kGreeting : nullptr;
+}
+
+constexpr PluginInfo kInfo{TEST_GOOD_ID, TEST_GOOD_VERSION, "a fake in-memory scheduler for the runner's tests",
 			   kOptions, kRequirements, kStats, &extension};
 
 } // namespace

@@ -197,7 +197,7 @@ TEST_CASE("plugins --json prints one parseable document", "[cli-process]")
 		ids.push_back(plugin.at("id").get<std::string>());
 	CHECK(ids == std::vector<std::string>{"test_abi_1_0", "test_create_fails", "test_create_throws", "test_failing",
 						      "test_good", "test_rejected", "test_sched", "test_throwing",
-						      "test_wide_elements"});
+						      "test_tree_host", "test_tree_leaf", "test_wide_elements"});
 	// The checks of each option below must have options to look at: every listed plugin but
 	// test_create_fails declares some, and test_good one of every type.
 	std::map<std::string, size_t> option_count;
@@ -214,7 +214,7 @@ TEST_CASE("plugins --json prints one parseable document", "[cli-process]")
 		}
 	}
 	for (const std::string id : {"test_abi_1_0", "test_create_throws", "test_failing", "test_good", "test_rejected",
-				     "test_sched", "test_throwing", "test_wide_elements"}) {
+				     "test_sched", "test_throwing", "test_tree_host", "test_tree_leaf", "test_wide_elements"}) {
 		CAPTURE(id);
 		CHECK(option_count[id] > 0);
 	}

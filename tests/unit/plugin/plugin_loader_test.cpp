@@ -78,7 +78,7 @@ TEST_CASE("the listing has every loadable plugin and says why the others are not
 		ids.push_back(plugin->id());
 	CHECK(ids == std::vector<std::string>{"test_abi_1_0", "test_create_fails", "test_create_throws", "test_failing",
 						      "test_good", "test_rejected", "test_sched", "test_throwing",
-						      "test_wide_elements"});
+						      "test_tree_host", "test_tree_leaf", "test_wide_elements"});
 	REQUIRE(listing.problems.size() == 8);
 	for (const auto &problem : listing.problems)
 		CHECK(problem.code == ExitCode::plugin_abi);

@@ -597,7 +597,7 @@ public:
 	}
 	std::unique_ptr<scxr::PluginInstance> attached(const scxr::ResolvedProfile &profile)
 	{
-		std::unique_ptr<scxr::PluginInstance> instance = loader.load(profile);
+		std::unique_ptr<scxr::PluginInstance> instance = loader.load(profile.root);
 		instance->attach();
 		return instance;
 	}
@@ -610,7 +610,7 @@ public:
 			REQUIRE(::poll(&descriptor, 1, 10'000) == 1);
 		}
 		REQUIRE(swap.verify_ended());
-		return swap.finish(running, current, gap_clock, err);
+		return swap.finish(running, current, gap_clock, err, [] {});
 	}
 
 	scxr::test::TemporaryDirectory &directory() { return rig_.directory; }
