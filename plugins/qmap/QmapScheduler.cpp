@@ -100,6 +100,13 @@ void QmapScheduler::adapt_to_kernel(const sdk::KernelBtf &kernel)
 	// The table left out is never created, and libbpf then loads none of its programs.
 	bpf_map__set_autocreate(skeleton.maps.qmap_ops, !cid_form_);
 	bpf_map__set_autocreate(skeleton.maps.qmap_cid_ops, cid_form_);
+	if (cid_form_)
+		host().info("qmap: cid form of sched_ext_ops (Linux 7.3): hosts up to " +
+			    std::to_string(QMAP_MAX_SUB_SCHEDS) + " child schedulers" +
+			    (place_.is_child() ? ", and is the child of " + place_.cgroup_path : std::string()));
+	else
+		host().info("qmap: classic form of sched_ext_ops: this kernel has no 7.3 cid form, so qmap runs "
+			    "as a single scheduler without children");
 
 	if ((ops.flags & QMAP_OPS_ALWAYS_ENQ_IMMED) && !kernel.has_enum_value("SCX_OPS_ALWAYS_ENQ_IMMED"))
 		throw sdk::PluginError(SCXR_ERR_KERNEL_UNSUPPORTED,

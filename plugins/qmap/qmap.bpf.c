@@ -512,15 +512,50 @@ static __always_inline u32 lowest_bit(u64 word)
  * The cid form has no built-in idle tracking: qmap keeps its own bitmap from
  * ops.update_idle(). Claiming clears the bit atomically, so two CPUs racing
  * for one idle cid cannot both win it, as with test_and_clear_cpu_idle().
+ *
+ * Both go through compare-and-swap: the x86 JIT has no fetching AND/OR on
+ * arena memory ("BPF_ATOMIC stores into arena is not allowed"), only ADD,
+ * XCHG and CMPXCHG. A lost race retries a few times; after that the cid
+ * counts as taken (or, for update_idle, the next transition fixes the bit).
  */
+enum { IDLE_CAS_TRIES = 8 };
+
 static __always_inline bool claim_idle_cid(s32 cid)
 {
-	u64 bit;
+	u64 __arena *word;
+	u64 bit, old;
+	int try;
 
 	if (cid < 0 || cid >= QMAP_MAX_CPUS)
 		return false;
+	word = &qa.idle_cids[cid / 64];
 	bit = 1ULL << (cid & 63);
-	return __sync_fetch_and_and(&qa.idle_cids[cid / 64], ~bit) & bit;
+	for (try = 0; try < IDLE_CAS_TRIES; try++) {
+		old = *word;
+		if (!(old & bit))
+			return false;
+		if (__sync_val_compare_and_swap(word, old, old & ~bit) == old)
+			return true;
+	}
+	return false;
+}
+
+static __always_inline void mark_cid_idle(s32 cid, bool idle)
+{
+	u64 __arena *word;
+	u64 bit, old, new;
+	int try;
+
+	if (cid < 0 || cid >= QMAP_MAX_CPUS)
+		return;
+	word = &qa.idle_cids[cid / 64];
+	bit = 1ULL << (cid & 63);
+	for (try = 0; try < IDLE_CAS_TRIES; try++) {
+		old = *word;
+		new = idle ? old | bit : old & ~bit;
+		if (new == old || __sync_val_compare_and_swap(word, old, new) == old)
+			return;
+	}
 }
 
 /* The cid form's scx_bpf_pick_idle_cpu(): claims the lowest idle cid of a word that @p may use. */
@@ -1364,15 +1399,8 @@ void BPF_STRUCT_OPS(qmap_cid_offline, s32 cid)
  */
 void BPF_STRUCT_OPS(qmap_update_idle, s32 cid, bool idle)
 {
-	u64 bit = 1ULL << (cid & 63);
-
 	USE_ARENA();
-	if (cid < 0 || cid >= QMAP_MAX_CPUS)
-		return;
-	if (idle)
-		__sync_fetch_and_or(&qa.idle_cids[cid / 64], bit);
-	else
-		__sync_fetch_and_and(&qa.idle_cids[cid / 64], ~bit);
+	mark_cid_idle(cid, idle);
 }
 
 void BPF_STRUCT_OPS(qmap_cpu_online, s32 cpu)
