@@ -57,6 +57,14 @@ QmapCounters QmapArenaView::counters() const
 	counters.cpuperf_target_max = load(qa.cpuperf_target_max);
 	for (unsigned fifo = 0; fifo < QMAP_NR_FIFOS; ++fifo)
 		counters.fifo_queued[fifo] = load(qa.fifos[fifo].nr_queued);
+	counters.children = load(qa.nr_sub_scheds);
+	counters.children_attached = load(qa.nr_sub_attached);
+	counters.children_refused = load(qa.nr_sub_refused);
+	counters.child_grants_short = load(qa.nr_sub_grant_failed);
+	for (unsigned slot = 0; slot < QMAP_MAX_SUB_SCHEDS; ++slot) {
+		counters.child_cgroup_ids[slot] = load(qa.sub_sched_cgroup_ids[slot]);
+		counters.child_dispatches[slot] = load(qa.sub_dispatched[slot]);
+	}
 	return counters;
 }
 
@@ -140,7 +148,8 @@ std::string QmapArenaView::describe() const
 	for (unsigned slot = 0; slot < QMAP_MAX_SUB_SCHEDS; ++slot) {
 		const uint64_t cgroup_id = load(arena_->sub_sched_cgroup_ids[slot]);
 		if (cgroup_id)
-			children += " [" + std::to_string(slot) + "]=cgroup " + std::to_string(cgroup_id);
+			children += " [" + std::to_string(slot) + "]=cgroup " + std::to_string(cgroup_id) + " (" +
+				    std::to_string(load(arena_->sub_dispatched[slot])) + " dispatches)";
 	}
 	text += "sub-schedulers:" + (children.empty() ? std::string(" none") : children) + "\n";
 	return text;

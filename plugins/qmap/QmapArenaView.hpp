@@ -46,6 +46,14 @@ struct QmapCounters {
 	uint32_t cpuperf_target_avg = 0;
 	uint32_t cpuperf_target_max = 0;
 	std::array<uint32_t, QMAP_NR_FIFOS> fifo_queued{};
+	// Children (the cid form): how many are attached now, accepted and refused since attach,
+	// grants the kernel cut short, and per slot the child's cgroup and its dispatches.
+	uint32_t children = 0;
+	uint64_t children_attached = 0;
+	uint64_t children_refused = 0;
+	uint64_t child_grants_short = 0;
+	std::array<uint64_t, QMAP_MAX_SUB_SCHEDS> child_cgroup_ids{};
+	std::array<uint64_t, QMAP_MAX_SUB_SCHEDS> child_dispatches{};
 };
 
 // The pids found on one FIFO, head first.

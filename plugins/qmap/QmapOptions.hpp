@@ -38,10 +38,6 @@ inline constexpr scxr_option_desc kOptions[] = {
 	sdk::option::boolean("highpri_boosting",
 			     "expedite nice -20 tasks through a high-priority queue (best with dispatch_batch > 1)",
 			     false),
-	sdk::option::path("sub_scheduler_cgroup",
-			  "attach as a sub-scheduler on this cgroup (a directory under /sys/fs/cgroup); "
-			  "the parent scheduler must already run",
-			  nullptr),
 	sdk::option::integer("disallow_tgid",
 			     "process whose tasks may not switch to sched_ext (0: none, -1: the runner itself)",
 			     "tgid", 0, -1, kS32Max),

@@ -30,36 +30,16 @@ namespace {
 
 uint32_t to_u32(uint64_t value) { return static_cast<uint32_t>(std::min<uint64_t>(value, kU32Max)); }
 
-// The id sched_ext knows a cgroup by is its cgroupfs inode number.
-uint64_t cgroup_id_of(const std::string &path)
-{
-	struct stat status{};
-	if (stat(path.c_str(), &status) != 0)
-		throw sdk::PluginError(SCXR_ERR_INVALID_ARGUMENT,
-				       "option sub_scheduler_cgroup: cannot stat '" + path +
-					       "': " + sdk::errno_text(errno) +
-					       "; give a cgroup directory such as /sys/fs/cgroup/workload");
-	if (!S_ISDIR(status.st_mode))
-		throw sdk::PluginError(SCXR_ERR_INVALID_ARGUMENT,
-				       "option sub_scheduler_cgroup: '" + path +
-					       "' is not a directory; give a cgroup directory such as "
-					       "/sys/fs/cgroup/workload");
-	return status.st_ino;
-}
-
 } // namespace
 
 QmapScheduler::QmapScheduler(const sdk::Host &host) : SkeletonScheduler(host, "qmap") {}
 
 void QmapScheduler::configure(const sdk::OptionValues &options)
 {
-	// Checked before the skeleton exists, so a bad path leaves nothing half-configured.
-	sub_scheduler_cgroup_ = options.get_string("sub_scheduler_cgroup");
-	const uint64_t sub_cgroup_id = sub_scheduler_cgroup_.empty() ? 0 : cgroup_id_of(sub_scheduler_cgroup_);
-
 	::qmap &skeleton = open_skeleton(options.get_uint("exit_dump_len"));
 	auto &rodata = *skeleton.rodata;
 	auto &ops = *skeleton.struct_ops.qmap_ops;
+	auto &cid_ops = *skeleton.struct_ops.qmap_cid_ops;
 
 	rodata.slice_ns = options.get_duration_ns("slice");
 	rodata.dsp_batch = to_u32(options.get_uint("dispatch_batch"));
@@ -79,49 +59,61 @@ void QmapScheduler::configure(const sdk::OptionValues &options)
 	rodata.disallow_tgid = disallow_tgid < 0 ? getpid() : static_cast<int32_t>(disallow_tgid);
 
 	rodata.always_enq_immed = options.get_bool("always_enq_immed");
+	uint64_t flags = 0;
 	if (rodata.always_enq_immed)
-		ops.flags |= QMAP_OPS_ALWAYS_ENQ_IMMED;
+		flags |= QMAP_OPS_ALWAYS_ENQ_IMMED;
 	if (options.get_bool("switch_partial"))
-		ops.flags |= QMAP_OPS_SWITCH_PARTIAL;
+		flags |= QMAP_OPS_SWITCH_PARTIAL;
+	// Both tables: which of them the kernel gets is known only in before_load().
+	ops.flags |= flags;
+	cid_ops.flags |= flags;
+}
 
-	// The kernel attaches a child by the cgroup in its ops; the BPF side only reads its copy.
-	ops.sub_cgroup_id = sub_cgroup_id;
-	rodata.sub_cgroup_id = sub_cgroup_id;
+void QmapScheduler::place(const sdk::TreePlace &where)
+{
+	place_ = where;
+	const ::qmap &skeleton = *this->skeleton();
+	// The kernel attaches a child below the scheduler that owns this cgroup; the BPF side only
+	// needs to know that it is one.
+	skeleton.struct_ops.qmap_cid_ops->sub_cgroup_id = where.is_child() ? where.cgroup_id : 0;
+	skeleton.rodata->is_child = where.is_child();
 }
 
 void QmapScheduler::adapt_to_kernel(const sdk::KernelBtf &kernel)
 {
-	auto &ops = *skeleton()->struct_ops.qmap_ops;
+	const ::qmap &skeleton = *this->skeleton();
+	const auto &ops = *skeleton.struct_ops.qmap_ops;
 
-	if (kernel.has_type("sched_ext_ops_cid")) {
-		if (!sub_scheduler_cgroup_.empty())
-			throw sdk::PluginError(
-				SCXR_ERR_KERNEL_UNSUPPORTED,
-				"option sub_scheduler_cgroup ('" + sub_scheduler_cgroup_ +
-					"'): this kernel (7.2 or newer: it has struct sched_ext_ops_cid) runs "
-					"sub-schedulers only in the cid form of sched_ext_ops, and qmap is built "
-					"in the classic form; remove the option to run qmap as the root scheduler");
-		// The kernel would refuse to enable classic ops that set these (they "require
-		// cid-form struct_ops"); without them qmap runs as a root that hosts no children.
-		ops.sub_attach = nullptr;
-		ops.sub_detach = nullptr;
-		host().info("qmap: hosting sub-schedulers needs the cid form of sched_ext_ops on this "
-			    "kernel; running without sub_attach/sub_detach");
-	} else if (!kernel.has_member("sched_ext_ops", "sub_attach")) {
-		if (!sub_scheduler_cgroup_.empty())
-			throw sdk::PluginError(SCXR_ERR_KERNEL_UNSUPPORTED,
-					       "option sub_scheduler_cgroup needs sched_ext sub-schedulers "
-					       "(kernel 7.1 or newer); this kernel has none");
-		ops.sub_attach = nullptr;
-		ops.sub_detach = nullptr;
-	}
+	// The cid table is built against 7.3's struct sched_ext_ops_cid; 7.2's has the same name
+	// but other members (no sub_caps_updated, cgroup_* for cpuctl_*), which libbpf would
+	// refuse. So only 7.3 gets the cid form.
+	cid_form_ = kernel.has_member("sched_ext_ops_cid", "sub_caps_updated");
+	if (!cid_form_ && place_.in_tree())
+		throw sdk::PluginError(
+			SCXR_ERR_KERNEL_UNSUPPORTED,
+			std::string("qmap ") + (place_.is_child() ? "as a child scheduler (on " + place_.cgroup_path + ")"
+								   : "as the host of child schedulers") +
+				" needs Linux 7.3: sub-schedulers run only in the cid form of sched_ext_ops, "
+				"and qmap's cid form is built for 7.3's (this kernel " +
+				(kernel.has_type("sched_ext_ops_cid") ? "has 7.2's" : "has none") +
+				"); run qmap here as a single scheduler, without a tree");
+	// The table left out is never created, and libbpf then loads none of its programs.
+	bpf_map__set_autocreate(skeleton.maps.qmap_ops, !cid_form_);
+	bpf_map__set_autocreate(skeleton.maps.qmap_cid_ops, cid_form_);
+	if (cid_form_)
+		host().info("qmap: cid form of sched_ext_ops (Linux 7.3): hosts up to " +
+			    std::to_string(QMAP_MAX_SUB_SCHEDS) + " child schedulers" +
+			    (place_.is_child() ? ", and is the child of " + place_.cgroup_path : std::string()));
+	else
+		host().info("qmap: classic form of sched_ext_ops: this kernel has no 7.3 cid form, so qmap runs "
+			    "as a single scheduler without children");
 
 	if ((ops.flags & QMAP_OPS_ALWAYS_ENQ_IMMED) && !kernel.has_enum_value("SCX_OPS_ALWAYS_ENQ_IMMED"))
 		throw sdk::PluginError(SCXR_ERR_KERNEL_UNSUPPORTED,
 				       "option always_enq_immed needs SCX_OPS_ALWAYS_ENQ_IMMED (kernel 7.1 or "
 				       "newer); this kernel lacks it");
 
-	kernel_has_cpuperf_ = kernel.has_kfunc("scx_bpf_cpuperf_cur");
+	kernel_has_cpuperf_ = kernel.has_kfunc(cid_form_ ? "scx_bpf_cidperf_cur" : "scx_bpf_cpuperf_cur");
 }
 
 void QmapScheduler::before_load() { adapt_to_kernel(*sdk::KernelBtf::load_running()); }
@@ -193,6 +185,19 @@ void QmapScheduler::stats(sdk::StatValues &values)
 		values.set("cpuperf_target_avg", c.cpuperf_target_avg);
 		values.set("cpuperf_target_max", c.cpuperf_target_max);
 	}
+	if (cid_form_) {
+		values.set("children", c.children);
+		values.set("children_attached", c.children_attached);
+		values.set("children_refused", c.children_refused);
+		values.set("child_grants_short", c.child_grants_short);
+		for (unsigned slot = 0; slot < QMAP_MAX_SUB_SCHEDS; ++slot) {
+			if (!c.child_cgroup_ids[slot])
+				continue;
+			const std::string prefix = "child" + std::to_string(slot);
+			values.set(prefix + "_cgroup", c.child_cgroup_ids[slot]);
+			values.set(prefix + "_dispatches", c.child_dispatches[slot]);
+		}
+	}
 }
 
 std::string QmapScheduler::dump()
@@ -202,8 +207,10 @@ std::string QmapScheduler::dump()
 	if (const ::qmap *skeleton = this->skeleton()) {
 		text += "slice_ns: " + std::to_string(skeleton->rodata->slice_ns) + "\n";
 		text += "dispatch_batch: " + std::to_string(skeleton->rodata->dsp_batch) + "\n";
-		if (!sub_scheduler_cgroup_.empty())
-			text += "sub_scheduler_cgroup: " + sub_scheduler_cgroup_ + "\n";
+		text += std::string("form: ") + (cid_form_ ? "cid (sched_ext_ops_cid)" : "classic (sched_ext_ops)") + "\n";
+		if (place_.is_child())
+			text += "child of the scheduler above " + place_.cgroup_path + " (cgroup " +
+				std::to_string(place_.cgroup_id) + ")\n";
 	}
 	const auto view = arena_view();
 	text += view ? view->describe() : "qmap: the arena is not mapped (the scheduler is not loaded)\n";

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #pragma once
 
-// The userspace half of plugins/qmap/qmap.bpf.c: options into rodata and the struct_ops table, the
-// kernel-specific adjustments before load, attach through the struct_ops link, exit info, and
-// stats and a live dump read straight from the arena mapping.
+// The userspace half of plugins/qmap/qmap.bpf.c: options into rodata and the struct_ops tables,
+// the choice of the ops' form for the running kernel and the place in a tree, attach through the
+// struct_ops link, exit info, and stats and a live dump read straight from the arena mapping.
 
 #include "scx_runner/sdk/SkeletonScheduler.hpp"
 
@@ -29,20 +29,26 @@ class QmapScheduler : public sdk::SkeletonScheduler<::qmap> {
 public:
 	explicit QmapScheduler(const sdk::Host &host);
 
-	// Opens the skeleton and writes every option where the BPF side reads it: rodata, the
-	// struct_ops table (flags, dump length, sub-scheduler cgroup) and the exit dump buffer's
-	// size. All of these are fixed once load() has run.
+	// Opens the skeleton and writes every option where the BPF side reads it: rodata, both
+	// struct_ops tables (flags, dump length) and the exit dump buffer's size. All of these are
+	// fixed once load() has run.
 	void configure(const sdk::OptionValues &options) override;
+	// Remembers where the host runs this node; a child's cgroup goes into the cid-form table
+	// (sub_cgroup_id) before load.
+	void place(const sdk::TreePlace &where) override;
 	// The values of kStats (QmapStats.hpp), read from the arena.
 	void stats(sdk::StatValues &values) override;
 	std::string dump() override;
 
-	// What load() changes for the kernel described by `kernel`, before the BPF load: on kernels
-	// whose sched_ext wants the cid form of the ops for hosting sub-schedulers
-	// (struct sched_ext_ops_cid, 7.2+) sub_attach/sub_detach are cleared, and a
-	// sub_scheduler_cgroup is refused as SCXR_ERR_KERNEL_UNSUPPORTED; always_enq_immed is
-	// refused where the kernel lacks it. Public for tests.
+	// What load() changes for the kernel described by `kernel`, before the BPF load. Where the
+	// kernel has the 7.3 cid form (struct sched_ext_ops_cid with sub_caps_updated) qmap loads in
+	// the cid form, as a root that hosts children or as a child; elsewhere (7.2, whose cid ABI
+	// differs) in the classic form as a single scheduler, and a place in a tree is refused as
+	// SCXR_ERR_KERNEL_UNSUPPORTED ("needs Linux 7.3"). always_enq_immed is refused where the
+	// kernel lacks it. Public for tests.
 	void adapt_to_kernel(const sdk::KernelBtf &kernel);
+	// Whether the form chosen by adapt_to_kernel() is the cid form.
+	bool uses_cid_form() const { return cid_form_; }
 
 private:
 	// Adapts the ops table to the running kernel (adapt_to_kernel) before the BPF load.
@@ -55,7 +61,8 @@ private:
 	// The arena as this process maps it; nullopt before load.
 	std::optional<QmapArenaView> arena_view() const;
 
-	std::string sub_scheduler_cgroup_;
+	sdk::TreePlace place_;
+	bool cid_form_ = false;
 	bool kernel_has_cpuperf_ = false;
 };
 

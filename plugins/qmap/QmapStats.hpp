@@ -5,7 +5,7 @@
 // the unit tests (which read values through it). QmapScheduler::stats() sets the values, all
 // read from the arena. Groups keep to a few stats each, so each fits one short line: what enters
 // and leaves the FIFOs, what is dispatched, boosting, the FIFOs one by one, the task context
-// slab, the test knobs and the CPU performance levels.
+// slab, the test knobs, the CPU performance levels and the children this node hosts.
 
 #include "scx_runner/sdk/Stats.hpp"
 
@@ -50,6 +50,29 @@ inline constexpr scxr_stat_desc kStats[] = {
 	sdk::stat::gauge("cpuperf", "cpuperf_target_min", "1/1024", "lowest performance target qmap set"),
 	sdk::stat::gauge("cpuperf", "cpuperf_target_avg", "1/1024", "average performance target qmap set"),
 	sdk::stat::gauge("cpuperf", "cpuperf_target_max", "1/1024", "highest performance target qmap set"),
+
+	// Present only in the cid form (Linux 7.3), where qmap hosts children: one group for the
+	// node, one per occupied slot (QMAP_MAX_SUB_SCHEDS of them).
+	sdk::stat::gauge("children", "children", "schedulers", "child schedulers attached below this node now"),
+	sdk::stat::counter("children", "children_attached", "schedulers", "children accepted since qmap attached"),
+	sdk::stat::counter("children", "children_refused", "schedulers", "children refused because all 8 slots were taken"),
+	sdk::stat::counter("children", "child_grants_short", "grants", "grants the kernel cut short: this node lacked caps on some cids"),
+	sdk::stat::gauge("child0", "child0_cgroup", "id", "cgroup id of the child in slot 0"),
+	sdk::stat::counter("child0", "child0_dispatches", "dispatches", "times the child in slot 0 dispatched when offered a CPU"),
+	sdk::stat::gauge("child1", "child1_cgroup", "id", "cgroup id of the child in slot 1"),
+	sdk::stat::counter("child1", "child1_dispatches", "dispatches", "times the child in slot 1 dispatched when offered a CPU"),
+	sdk::stat::gauge("child2", "child2_cgroup", "id", "cgroup id of the child in slot 2"),
+	sdk::stat::counter("child2", "child2_dispatches", "dispatches", "times the child in slot 2 dispatched when offered a CPU"),
+	sdk::stat::gauge("child3", "child3_cgroup", "id", "cgroup id of the child in slot 3"),
+	sdk::stat::counter("child3", "child3_dispatches", "dispatches", "times the child in slot 3 dispatched when offered a CPU"),
+	sdk::stat::gauge("child4", "child4_cgroup", "id", "cgroup id of the child in slot 4"),
+	sdk::stat::counter("child4", "child4_dispatches", "dispatches", "times the child in slot 4 dispatched when offered a CPU"),
+	sdk::stat::gauge("child5", "child5_cgroup", "id", "cgroup id of the child in slot 5"),
+	sdk::stat::counter("child5", "child5_dispatches", "dispatches", "times the child in slot 5 dispatched when offered a CPU"),
+	sdk::stat::gauge("child6", "child6_cgroup", "id", "cgroup id of the child in slot 6"),
+	sdk::stat::counter("child6", "child6_dispatches", "dispatches", "times the child in slot 6 dispatched when offered a CPU"),
+	sdk::stat::gauge("child7", "child7_cgroup", "id", "cgroup id of the child in slot 7"),
+	sdk::stat::counter("child7", "child7_dispatches", "dispatches", "times the child in slot 7 dispatched when offered a CPU"),
 };
 
 } // namespace scxr::qmap_plugin

@@ -4,6 +4,7 @@
 #include "QmapOptions.hpp"
 #include "QmapScheduler.hpp"
 #include "QmapStats.hpp"
+#include "qmap.h"
 
 #include "scx_runner/sdk/Entry.hpp"
 
@@ -13,8 +14,9 @@ using namespace scxr::sdk;
 
 // What the runner probes in the kernel's BTF before load, so that a kernel without them gets a
 // "too old" message naming the feature instead of a libbpf or verifier error. Kfuncs that
-// plugins/qmap/qmap.bpf.c calls only behind bpf_ksym_exists() (scx_bpf_dsq_reenq, scx_bpf_events,
-// scx_bpf_sub_dispatch) are not listed: qmap runs without them.
+// plugins/qmap/qmap.bpf.c calls only behind bpf_ksym_exists() (scx_bpf_dsq_reenq, scx_bpf_events)
+// are not listed: qmap runs without them. The cid form's needs (7.3) are checked by the plugin
+// itself, which falls back to the classic form as a single scheduler.
 constexpr scxr_requirement kRequirements[] = {
 	requirement::type("sched_ext_ops", "6.12", "sched_ext"),
 	requirement::enum_value("BPF_MAP_TYPE_ARENA", "6.9", "BPF arenas"),
@@ -31,9 +33,14 @@ constexpr scxr_requirement kRequirements[] = {
 	requirement::type("sched_ext_ops_cid", "7.2", "the sched_ext kfunc signatures qmap is built against"),
 };
 
+// qmap hosts up to eight children per node (the kernel's own qmap keeps that many) and is a
+// child itself, both in the cid form only.
+constexpr TreeRoles kTreeRoles{SCXR_TREE_CAN_HOST | SCXR_TREE_CAN_BE_CHILD, QMAP_MAX_SUB_SCHEDS,
+			       "Linux 7.3 (the cid form of sched_ext_ops with sub-scheduler CPU caps)"};
+
 constexpr PluginInfo kInfo{
-	"qmap", "1.0.0", "five weighted FIFOs in a BPF arena, with boosting, core-sched ordering and test knobs",
-	scxr::qmap_plugin::kOptions, kRequirements, scxr::qmap_plugin::kStats};
+	"qmap", "1.1.0", "five weighted FIFOs in a BPF arena, with boosting, core-sched ordering and test knobs",
+	scxr::qmap_plugin::kOptions, kRequirements, scxr::qmap_plugin::kStats, nullptr, kTreeRoles};
 
 } // namespace
 

@@ -23,6 +23,21 @@
  * targets, hosting sub-schedulers, and knobs that deliberately break things
  * (errors, stalls, endless dispatch) so the kernel's error paths can be seen.
  *
+ * The object holds qmap twice over: the classic form of the ops (struct
+ * sched_ext_ops, qmap_ops) and the cid form (struct sched_ext_ops_cid,
+ * qmap_cid_ops), which Linux 7.3 requires of a scheduler that hosts children
+ * or is one. The policy is written once, in always-inlined bodies that take
+ * the form as a constant, so each form's programs call only the kfuncs that
+ * form allows (cpu numbers and cpumasks, or cids). The plugin creates one of
+ * the two tables; the other's programs are never loaded.
+ *
+ * In the cid form qmap hosts up to eight children (sub-schedulers on cgroups
+ * below the one it schedules). Its grant policy: every child gets ENQ_IMMED,
+ * ENQ and PREEMPT on every cid this node holds, at attach and again whenever
+ * this node's own caps change. A CPU whose dispatch finds nothing of qmap's
+ * own offers the dispatch to the children in turn, round robin, so children
+ * share the time qmap's own tasks leave over.
+ *
  * This scheduler demonstrates:
  *
  * - One BPF arena for all mutable scheduler state, shared with userspace.
@@ -31,7 +46,10 @@
  * - Direct dispatch from select_cpu() and enqueue(), DSQ iteration and moving
  *   tasks between DSQs, scx_bpf_dsq_reenq() from a timer.
  * - Core-sched ordering, cpuperf control, cgroup and CPU hotplug callbacks.
- * - Sub-scheduler hosting with scx_bpf_sub_dispatch().
+ * - Both forms of sched_ext_ops from one policy; idle tracking by
+ *   ops.update_idle() in the cid form, which has no built-in idle picker.
+ * - Sub-scheduler hosting with ops.sub_attach/sub_detach, scx_bpf_sub_grant()
+ *   and scx_bpf_sub_dispatch(); becoming a child through ops.sub_cgroup_id.
  * - Debug dump callbacks that describe the queues in the kernel's exit dump.
  *
  * It exists to exercise sched_ext and the runner, not to schedule real work.
@@ -107,6 +125,15 @@ _Static_assert(QMAP_OPS_SWITCH_PARTIAL == SCX_OPS_SWITCH_PARTIAL &&
 	       "qmap.h's copies of the ops flags must match vmlinux.h");
 _Static_assert(sizeof(struct task_ctx) <= SCXR_ARENA_PAGE_SIZE,
 	       "slab sizing assumes several task_ctx per page");
+_Static_assert(__builtin_offsetof(struct qmap_cmask, bits) ==
+			       __builtin_offsetof(struct scx_cmask, bits) &&
+		       __builtin_offsetof(struct qmap_cmask, alloc_words) ==
+			       __builtin_offsetof(struct scx_cmask, alloc_words),
+	       "struct qmap_cmask must have the layout of the kernel's struct scx_cmask");
+_Static_assert(QMAP_MAX_CPUS % 64 == 0, "the cid bitmaps are whole words");
+
+/* What a child is granted on every cid its parent holds (the grant policy above). */
+#define QMAP_CHILD_CAPS	(SCX_CAP_ENQ_IMMED | SCX_CAP_ENQ | SCX_CAP_PREEMPT)
 
 /*
  * Options, written by the plugin between open and load and constant for the
@@ -122,7 +149,7 @@ const volatile u32 max_tasks;
 const volatile bool highpri_boosting;
 const volatile bool print_dsqs_and_events;
 const volatile bool print_msgs;
-const volatile u64 sub_cgroup_id;
+const volatile bool is_child;		/* placed below a parent (cid form only) */
 const volatile s32 disallow_tgid;
 const volatile bool suppress_dump;
 const volatile bool always_enq_immed;
@@ -428,45 +455,186 @@ static bool can_reenq_dsq(void)
 }
 
 /* ---------------------------------------------------------------------------
+ * The two forms. Each helper takes the form as a compile-time constant (its
+ * callers are always inlined down to an op of one form), so clang keeps only
+ * the branch of that form and a cid-form program never names a kfunc the
+ * kernel forbids there. A "target" is a CPU number in the classic form and a
+ * cid in the cid form; both index qa.cpu_ctxs[].
+ */
+
+static __always_inline s32 this_target(const bool cid)
+{
+	return cid ? scx_bpf_this_cid() : (s32)bpf_get_smp_processor_id();
+}
+
+static __always_inline s32 task_target(struct task_struct *p, const bool cid)
+{
+	return cid ? scx_bpf_task_cid(p) : scx_bpf_task_cpu(p);
+}
+
+static __always_inline void kick_target(s32 target, u64 flags, const bool cid)
+{
+	if (cid)
+		scx_bpf_kick_cid(target, flags);
+	else
+		scx_bpf_kick_cpu(target, flags);
+}
+
+/* Whether @p may run on the CPU this program runs on (cpumasks hold CPU numbers). */
+static __always_inline bool task_may_run_here(struct task_struct *p)
+{
+	return bpf_cpumask_test_cpu(bpf_get_smp_processor_id(), p->cpus_ptr);
+}
+
+static __always_inline bool task_allows_cid(struct task_struct *p, s32 cid)
+{
+	s32 cpu = scx_bpf_cid_to_cpu(cid);
+
+	return cpu >= 0 && bpf_cpumask_test_cpu(cpu, p->cpus_ptr);
+}
+
+/* Index of the lowest set bit of a non-zero word: BPF has no ctz instruction. */
+static __always_inline u32 lowest_bit(u64 word)
+{
+	u32 index = 0;
+
+	if (!(word & 0xffffffffULL)) { word >>= 32; index += 32; }
+	if (!(word & 0xffffULL)) { word >>= 16; index += 16; }
+	if (!(word & 0xffULL)) { word >>= 8; index += 8; }
+	if (!(word & 0xfULL)) { word >>= 4; index += 4; }
+	if (!(word & 0x3ULL)) { word >>= 2; index += 2; }
+	if (!(word & 0x1ULL))
+		index += 1;
+	return index;
+}
+
+/*
+ * The cid form has no built-in idle tracking: qmap keeps its own bitmap from
+ * ops.update_idle(). Claiming clears the bit atomically, so two CPUs racing
+ * for one idle cid cannot both win it, as with test_and_clear_cpu_idle().
+ *
+ * Both go through compare-and-swap: the x86 JIT has no fetching AND/OR on
+ * arena memory ("BPF_ATOMIC stores into arena is not allowed"), only ADD,
+ * XCHG and CMPXCHG. A lost race retries a few times; after that the cid
+ * counts as taken (or, for update_idle, the next transition fixes the bit).
+ */
+enum { IDLE_CAS_TRIES = 8 };
+
+static __always_inline bool claim_idle_cid(s32 cid)
+{
+	u64 __arena *word;
+	u64 bit, old;
+	int try;
+
+	if (cid < 0 || cid >= QMAP_MAX_CPUS)
+		return false;
+	word = &qa.idle_cids[cid / 64];
+	bit = 1ULL << (cid & 63);
+	for (try = 0; try < IDLE_CAS_TRIES; try++) {
+		old = *word;
+		if (!(old & bit))
+			return false;
+		if (__sync_val_compare_and_swap(word, old, old & ~bit) == old)
+			return true;
+	}
+	return false;
+}
+
+static __always_inline void mark_cid_idle(s32 cid, bool idle)
+{
+	u64 __arena *word;
+	u64 bit, old, new;
+	int try;
+
+	if (cid < 0 || cid >= QMAP_MAX_CPUS)
+		return;
+	word = &qa.idle_cids[cid / 64];
+	bit = 1ULL << (cid & 63);
+	for (try = 0; try < IDLE_CAS_TRIES; try++) {
+		old = *word;
+		new = idle ? old | bit : old & ~bit;
+		if (new == old || __sync_val_compare_and_swap(word, old, new) == old)
+			return;
+	}
+}
+
+/* The cid form's scx_bpf_pick_idle_cpu(): claims the lowest idle cid of a word that @p may use. */
+static s32 pick_idle_cid(struct task_struct *p)
+{
+	u32 nr_words = (qa.nr_cpu_ids + 63) / 64, word;
+
+	bpf_for(word, 0, QMAP_CID_WORDS) {
+		u64 bits;
+		s32 cid;
+
+		if (word >= nr_words)
+			break;
+		bits = qa.idle_cids[word];
+		if (!bits)
+			continue;
+		cid = word * 64 + lowest_bit(bits);
+		if (task_allows_cid(p, cid) && claim_idle_cid(cid))
+			return cid;
+	}
+	return -1;
+}
+
+/* ---------------------------------------------------------------------------
  * Scheduling.
  */
 
-static s32 pick_direct_dispatch_cpu(struct task_struct *p, s32 prev_cpu)
+static __always_inline s32 pick_direct_dispatch_target(struct task_struct *p, s32 prev, const bool cid)
 {
-	s32 cpu;
+	s32 target;
 
 	/*
 	 * A task pinned to one CPU can only go there; with always_enq_immed
 	 * it must still find that CPU idle, as IMMED inserts expect.
 	 */
 	if (!always_enq_immed && p->nr_cpus_allowed == 1)
-		return prev_cpu;
+		return prev;
 
-	if (scx_bpf_test_and_clear_cpu_idle(prev_cpu))
-		return prev_cpu;
+	if (cid) {
+		if (claim_idle_cid(prev))
+			return prev;
+		return pick_idle_cid(p);
+	}
 
-	cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
-	return cpu >= 0 ? cpu : -1;
+	if (scx_bpf_test_and_clear_cpu_idle(prev))
+		return prev;
+
+	target = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
+	return target >= 0 ? target : -1;
 }
 
-s32 BPF_STRUCT_OPS(qmap_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
+static __always_inline s32 select_target(struct task_struct *p, s32 prev, const bool cid)
 {
 	task_ctx_t *taskc;
-	s32 cpu;
+	s32 target;
 
 	if (!(taskc = lookup_task_ctx(p)))
 		return -ESRCH;
 
-	/* nice-19 tasks always take the queued path; see qmap_enqueue(). */
+	/* nice-19 tasks always take the queued path; see enqueue_task(). */
 	if (is_lowpri_user_task(p))
-		return prev_cpu;
+		return prev;
 
-	cpu = pick_direct_dispatch_cpu(p, prev_cpu);
-	if (cpu < 0)
-		return prev_cpu;
+	target = pick_direct_dispatch_target(p, prev, cid);
+	if (target < 0)
+		return prev;
 
 	taskc->force_local = true;
-	return cpu;
+	return target;
+}
+
+s32 BPF_STRUCT_OPS(qmap_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
+{
+	return select_target(p, prev_cpu, false);
+}
+
+s32 BPF_STRUCT_OPS(qmap_select_cid, struct task_struct *p, s32 prev_cid, u64 wake_flags)
+{
+	return select_target(p, prev_cid, true);
 }
 
 /*
@@ -485,15 +653,15 @@ static __always_inline bool should_stall(struct task_struct *p)
 	       !(__sync_add_and_fetch(&qa.stall_user_seen, 1) % stall_user_nth);
 }
 
-void BPF_STRUCT_OPS(qmap_enqueue, struct task_struct *p, u64 enq_flags)
+static __always_inline void enqueue_task(struct task_struct *p, u64 enq_flags, const bool cid)
 {
 	int idx = weight_to_idx(p->scx.weight);
 	task_ctx_t *taskc;
-	s32 cpu;
+	s32 target;
 
 	if (enq_flags & SCX_ENQ_REENQ) {
 		__sync_fetch_and_add(&qa.nr_reenqueued, 1);
-		if (scx_bpf_task_cpu(p) == 0)
+		if (task_target(p, cid) == 0)
 			__sync_fetch_and_add(&qa.nr_reenqueued_cpu0, 1);
 	}
 
@@ -526,7 +694,7 @@ void BPF_STRUCT_OPS(qmap_enqueue, struct task_struct *p, u64 enq_flags)
 	if (immed_stress_nth && !(enq_flags & SCX_ENQ_REENQ) &&
 	    !(__sync_add_and_fetch(&qa.immed_stress_seen, 1) % immed_stress_nth)) {
 		taskc->force_local = false;
-		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | scx_bpf_task_cpu(p), slice_ns, enq_flags);
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | task_target(p, cid), slice_ns, enq_flags);
 		return;
 	}
 
@@ -545,9 +713,9 @@ void BPF_STRUCT_OPS(qmap_enqueue, struct task_struct *p, u64 enq_flags)
 
 	/* Without a select_cpu() pass (e.g. a fresh wakeup target), try an idle CPU. */
 	if (!enq_cpu_was_selected(enq_flags) &&
-	    (cpu = pick_direct_dispatch_cpu(p, scx_bpf_task_cpu(p))) >= 0) {
+	    (target = pick_direct_dispatch_target(p, task_target(p, cid), cid)) >= 0) {
 		__sync_fetch_and_add(&qa.nr_ddsp_from_enq, 1);
-		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu, slice_ns, enq_flags);
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | target, slice_ns, enq_flags);
 		return;
 	}
 
@@ -557,9 +725,9 @@ void BPF_STRUCT_OPS(qmap_enqueue, struct task_struct *p, u64 enq_flags)
 	 */
 	if (enq_flags & SCX_ENQ_REENQ) {
 		scx_bpf_dsq_insert(p, SHARED_DSQ, 0, enq_flags);
-		cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
-		if (cpu >= 0)
-			scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+		target = cid ? pick_idle_cid(p) : scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
+		if (target >= 0)
+			kick_target(target, SCX_KICK_IDLE, cid);
 		return;
 	}
 
@@ -578,8 +746,18 @@ void BPF_STRUCT_OPS(qmap_enqueue, struct task_struct *p, u64 enq_flags)
 	__sync_fetch_and_add(&qa.nr_enqueued, 1);
 }
 
+void BPF_STRUCT_OPS(qmap_enqueue, struct task_struct *p, u64 enq_flags)
+{
+	enqueue_task(p, enq_flags, false);
+}
+
+void BPF_STRUCT_OPS(qmap_cid_enqueue, struct task_struct *p, u64 enq_flags)
+{
+	enqueue_task(p, enq_flags, true);
+}
+
 /* The task leaves the scheduler's custody: take it off its FIFO for real. */
-void BPF_STRUCT_OPS(qmap_dequeue, struct task_struct *p, u64 deq_flags)
+static __always_inline void dequeue_task(struct task_struct *p, u64 deq_flags)
 {
 	task_ctx_t *taskc;
 
@@ -592,6 +770,16 @@ void BPF_STRUCT_OPS(qmap_dequeue, struct task_struct *p, u64 deq_flags)
 	fifo_forget(taskc);
 }
 
+void BPF_STRUCT_OPS(qmap_dequeue, struct task_struct *p, u64 deq_flags)
+{
+	dequeue_task(p, deq_flags);
+}
+
+void BPF_STRUCT_OPS(qmap_cid_dequeue, struct task_struct *p, u64 deq_flags)
+{
+	dequeue_task(p, deq_flags);
+}
+
 /*
  * The boost path, a demonstration of moving tasks between DSQs: highpri
  * tasks found on SHARED_DSQ move to HIGHPRI_DSQ (in vtime order, with a
@@ -602,9 +790,9 @@ void BPF_STRUCT_OPS(qmap_dequeue, struct task_struct *p, u64 deq_flags)
  *
  * Returns true when a task was moved to this CPU's local DSQ.
  */
-static bool dispatch_highpri(bool from_timer)
+static __always_inline bool dispatch_highpri(bool from_timer, const bool cid)
 {
-	s32 this_cpu = bpf_get_smp_processor_id();
+	s32 this_one = this_target(cid);
 	struct task_struct *p;
 
 	bpf_for_each(scx_dsq, p, SHARED_DSQ, 0) {
@@ -623,14 +811,15 @@ static bool dispatch_highpri(bool from_timer)
 
 	/* Expedite until one lands here; those for other CPUs preempt there. */
 	bpf_for_each(scx_dsq, p, HIGHPRI_DSQ, 0) {
-		s32 cpu;
+		s32 target;
 
-		if (bpf_cpumask_test_cpu(this_cpu, p->cpus_ptr))
-			cpu = this_cpu;
+		/* The cid form has no "any CPU of this mask": the task's own cid is one. */
+		if (task_may_run_here(p))
+			target = this_one;
 		else
-			cpu = scx_bpf_pick_any_cpu(p->cpus_ptr, 0);
+			target = cid ? scx_bpf_task_cid(p) : scx_bpf_pick_any_cpu(p->cpus_ptr, 0);
 
-		if (!scx_bpf_dsq_move(BPF_FOR_EACH_ITER, p, SCX_DSQ_LOCAL_ON | cpu,
+		if (!scx_bpf_dsq_move(BPF_FOR_EACH_ITER, p, SCX_DSQ_LOCAL_ON | target,
 				      SCX_ENQ_PREEMPT)) {
 			/* Dequeued or moved by someone else meanwhile. */
 			__sync_fetch_and_add(&qa.nr_expedited_lost, 1);
@@ -638,7 +827,7 @@ static bool dispatch_highpri(bool from_timer)
 		}
 		if (from_timer)
 			__sync_fetch_and_add(&qa.nr_expedited_from_timer, 1);
-		if (cpu != this_cpu) {
+		if (target != this_one) {
 			__sync_fetch_and_add(&qa.nr_expedited_remote, 1);
 			continue;
 		}
@@ -654,16 +843,26 @@ static bool dispatch_highpri(bool from_timer)
  * (three iterator kfunc calls each, plus a task storage lookup per task on
  * SHARED_DSQ) are skipped, and the verifier drops the call altogether.
  */
-static __always_inline bool expedite_highpri(bool from_timer)
+static bool dispatch_highpri_cpu(bool from_timer)
 {
-	return highpri_boosting && dispatch_highpri(from_timer);
+	return dispatch_highpri(from_timer, false);
+}
+
+static bool dispatch_highpri_cid(bool from_timer)
+{
+	return dispatch_highpri(from_timer, true);
+}
+
+static __always_inline bool expedite_highpri(bool from_timer, const bool cid)
+{
+	return highpri_boosting && (cid ? dispatch_highpri_cid(from_timer) : dispatch_highpri_cpu(from_timer));
 }
 
 /*
  * Takes tasks from the FIFO @cpuc is on until its share for this visit or
  * the batch runs out. Returns true when ops.dispatch() is done.
  */
-static __always_inline bool dispatch_from_fifo(s32 cpu, struct cpu_ctx __arena *cpuc, u32 *batch)
+static __always_inline bool dispatch_from_fifo(struct cpu_ctx __arena *cpuc, u32 *batch, const bool cid)
 {
 	/* Only qmap_dispatch() sets dsp_idx, always modulo QMAP_NR_FIFOS. */
 	s32 fifo_idx = cpuc->dsp_idx;
@@ -693,14 +892,14 @@ static __always_inline bool dispatch_from_fifo(s32 cpu, struct cpu_ctx __arena *
 		 * moment if its CPU went idle between the pop and the kick;
 		 * the kernel may then warn about pending softirqs.)
 		 */
-		if (!bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
-			scx_bpf_kick_cpu(scx_bpf_task_cpu(p), 0);
+		if (!task_may_run_here(p))
+			kick_target(task_target(p, cid), 0, cid);
 		bpf_task_release(p);
 
 		(*batch)--;
 		cpuc->dsp_cnt--;
 		if (!*batch || !scx_bpf_dispatch_nr_slots()) {
-			if (!expedite_highpri(false))
+			if (!expedite_highpri(false, cid))
 				move_to_local(SHARED_DSQ);
 			return true;
 		}
@@ -710,14 +909,38 @@ static __always_inline bool dispatch_from_fifo(s32 cpu, struct cpu_ctx __arena *
 	return false;
 }
 
-void BPF_STRUCT_OPS(qmap_dispatch, s32 cpu, struct task_struct *prev)
+/*
+ * Offers this CPU to the children, round robin from where the last offer
+ * stopped; returns true when one of them dispatched. Only the cid form has
+ * children.
+ */
+static bool dispatch_children(void)
+{
+	u32 first = qa.sub_dispatch_next, i;
+
+	if (!qa.nr_sub_scheds)
+		return false;
+	for (i = 0; i < QMAP_MAX_SUB_SCHEDS; i++) {
+		u32 slot = (first + i) % QMAP_MAX_SUB_SCHEDS;
+		u64 cgroup_id = qa.sub_sched_cgroup_ids[slot];
+
+		if (!cgroup_id || !scx_bpf_sub_dispatch(cgroup_id))
+			continue;
+		__sync_fetch_and_add(&qa.sub_dispatched[slot], 1);
+		qa.sub_dispatch_next = (slot + 1) % QMAP_MAX_SUB_SCHEDS;
+		return true;
+	}
+	return false;
+}
+
+static __always_inline void dispatch_body(struct task_struct *prev, const bool cid)
 {
 	struct cpu_ctx __arena *cpuc;
 	u32 batch = dsp_batch ?: 1;
 	task_ctx_t *taskc;
 	s32 i;
 
-	if (expedite_highpri(false))
+	if (expedite_highpri(false, cid))
 		return;
 
 	/*
@@ -742,7 +965,7 @@ void BPF_STRUCT_OPS(qmap_dispatch, s32 cpu, struct task_struct *prev)
 		}
 	}
 
-	cpuc = cpu_ctx_of(bpf_get_smp_processor_id());
+	cpuc = cpu_ctx_of(this_target(cid));
 
 	/*
 	 * Plain bounded loops here and below, not bpf_for(): a bpf_for() step
@@ -757,21 +980,15 @@ void BPF_STRUCT_OPS(qmap_dispatch, s32 cpu, struct task_struct *prev)
 			cpuc->dsp_idx = (cpuc->dsp_idx + 1) % QMAP_NR_FIFOS;
 			cpuc->dsp_cnt = 1 << cpuc->dsp_idx;
 		}
-		if (dispatch_from_fifo(cpu, cpuc, &batch))
+		if (dispatch_from_fifo(cpuc, &batch, cid))
 			return;
 		/* This FIFO ran dry: its unused share does not carry over. */
 		cpuc->dsp_cnt = 0;
 	}
 
 	/* Nothing of our own to run: let the children dispatch. */
-	if (bpf_ksym_exists(scx_bpf_sub_dispatch)) {
-		for (i = 0; i < QMAP_MAX_SUB_SCHEDS; i++) {
-			u64 cgroup_id = qa.sub_sched_cgroup_ids[i];
-
-			if (cgroup_id && scx_bpf_sub_dispatch(cgroup_id))
-				return;
-		}
-	}
+	if (cid && dispatch_children())
+		return;
 
 	/*
 	 * @prev keeps its CPU. Give it the seq it would have had if it had
@@ -782,14 +999,24 @@ void BPF_STRUCT_OPS(qmap_dispatch, s32 cpu, struct task_struct *prev)
 		taskc->core_sched_seq = qa.core_sched_tail_seqs[weight_to_idx(prev->scx.weight)]++;
 }
 
-void BPF_STRUCT_OPS(qmap_tick, struct task_struct *p)
+void BPF_STRUCT_OPS(qmap_dispatch, s32 cpu, struct task_struct *prev)
+{
+	dispatch_body(prev, false);
+}
+
+void BPF_STRUCT_OPS(qmap_cid_dispatch, s32 cid, struct task_struct *prev)
+{
+	dispatch_body(prev, true);
+}
+
+static __always_inline void tick_body(struct task_struct *p, const bool cid)
 {
 	/*
 	 * ops.tick() runs on the CPU whose current task is @p, so this CPU is
 	 * also @p's CPU: no scx_bpf_task_cpu() call is needed below.
 	 */
-	s32 cpu = bpf_get_smp_processor_id();
-	struct cpu_ctx __arena *cpuc = cpu_ctx_of(cpu);
+	s32 target = this_target(cid);
+	struct cpu_ctx __arena *cpuc = cpu_ctx_of(target);
 
 	/*
 	 * The CPU's performance target follows a running average of the
@@ -797,7 +1024,20 @@ void BPF_STRUCT_OPS(qmap_tick, struct task_struct *p)
 	 */
 	cpuc->avg_weight = cpuc->avg_weight * 3 / 4 + p->scx.weight / 4;
 	cpuc->cpuperf_target = qidx_to_cpuperf_target[weight_to_idx(cpuc->avg_weight)];
-	scx_bpf_cpuperf_set(cpu, cpuc->cpuperf_target);
+	if (cid)
+		scx_bpf_cidperf_set(target, cpuc->cpuperf_target);
+	else
+		scx_bpf_cpuperf_set(target, cpuc->cpuperf_target);
+}
+
+void BPF_STRUCT_OPS(qmap_tick, struct task_struct *p)
+{
+	tick_body(p, false);
+}
+
+void BPF_STRUCT_OPS(qmap_cid_tick, struct task_struct *p)
+{
+	tick_body(p, true);
 }
 
 /*
@@ -834,13 +1074,17 @@ bool BPF_STRUCT_OPS(qmap_core_sched_before, struct task_struct *a, struct task_s
 	return task_qdist(a) > task_qdist(b);
 }
 
+bool BPF_STRUCT_OPS(qmap_cid_core_sched_before, struct task_struct *a, struct task_struct *b)
+{
+	return task_qdist(a) > task_qdist(b);
+}
+
 /*
  * There is no ops.cpu_release(): with SCX_OPS_ALWAYS_ENQ_IMMED the kernel
  * itself re-enqueues IMMED tasks when a higher class takes their CPU.
  */
 
-s32 BPF_STRUCT_OPS_SLEEPABLE(qmap_init_task, struct task_struct *p,
-			     struct scx_init_task_args *args)
+static __always_inline s32 init_task_body(struct task_struct *p)
 {
 	struct task_ctx_ref *ref;
 	task_ctx_t *taskc;
@@ -880,7 +1124,19 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(qmap_init_task, struct task_struct *p,
 	return 0;
 }
 
-void BPF_STRUCT_OPS(qmap_exit_task, struct task_struct *p, struct scx_exit_task_args *args)
+s32 BPF_STRUCT_OPS_SLEEPABLE(qmap_init_task, struct task_struct *p,
+			     struct scx_init_task_args *args)
+{
+	return init_task_body(p);
+}
+
+s32 BPF_STRUCT_OPS_SLEEPABLE(qmap_cid_init_task, struct task_struct *p,
+			     struct scx_init_task_args *args)
+{
+	return init_task_body(p);
+}
+
+static __always_inline void exit_task_body(struct task_struct *p)
 {
 	struct task_ctx_ref *ref;
 	task_ctx_t *taskc;
@@ -900,12 +1156,22 @@ void BPF_STRUCT_OPS(qmap_exit_task, struct task_struct *p, struct scx_exit_task_
 	slab_free(taskc);
 }
 
+void BPF_STRUCT_OPS(qmap_exit_task, struct task_struct *p, struct scx_exit_task_args *args)
+{
+	exit_task_body(p);
+}
+
+void BPF_STRUCT_OPS(qmap_cid_exit_task, struct task_struct *p, struct scx_exit_task_args *args)
+{
+	exit_task_body(p);
+}
+
 /* ---------------------------------------------------------------------------
  * Debug dump. These append to the kernel's exit dump; suppress_dump leaves
  * them out so the dump shows only what the kernel itself says.
  */
 
-void BPF_STRUCT_OPS(qmap_dump, struct scx_dump_ctx *dctx)
+static __always_inline void dump_body(void)
 {
 	s32 i;
 
@@ -933,9 +1199,23 @@ void BPF_STRUCT_OPS(qmap_dump, struct scx_dump_ctx *dctx)
 	}
 }
 
-void BPF_STRUCT_OPS(qmap_dump_cpu, struct scx_dump_ctx *dctx, s32 cpu, bool idle)
+void BPF_STRUCT_OPS(qmap_dump, struct scx_dump_ctx *dctx)
 {
-	struct cpu_ctx __arena *cpuc = cpu_ctx_of(cpu);
+	dump_body();
+}
+
+void BPF_STRUCT_OPS(qmap_cid_dump, struct scx_dump_ctx *dctx)
+{
+	dump_body();
+	/* Who this node hosts, for an exit dump of a tree. */
+	if (!suppress_dump && qa.nr_sub_scheds)
+		scx_bpf_dump("QMAP: children=%u refused=%llu\n", qa.nr_sub_scheds, qa.nr_sub_refused);
+}
+
+/* @target: a CPU number or a cid, whichever the form's dump_cpu/dump_cid gets. */
+static __always_inline void dump_target_body(s32 target, bool idle)
+{
+	struct cpu_ctx __arena *cpuc = cpu_ctx_of(target);
 
 	if (suppress_dump || idle)
 		return;
@@ -944,7 +1224,18 @@ void BPF_STRUCT_OPS(qmap_dump_cpu, struct scx_dump_ctx *dctx, s32 cpu, bool idle
 		     cpuc->dsp_idx, cpuc->dsp_cnt, cpuc->avg_weight, cpuc->cpuperf_target);
 }
 
-void BPF_STRUCT_OPS(qmap_dump_task, struct scx_dump_ctx *dctx, struct task_struct *p)
+void BPF_STRUCT_OPS(qmap_dump_cpu, struct scx_dump_ctx *dctx, s32 cpu, bool idle)
+{
+	dump_target_body(cpu, idle);
+}
+
+void BPF_STRUCT_OPS(qmap_dump_cid, struct scx_dump_ctx *dctx, s32 cid, bool idle)
+{
+	USE_ARENA();
+	dump_target_body(cid, idle);
+}
+
+static __always_inline void dump_task_body(struct task_struct *p)
 {
 	task_ctx_t *taskc;
 
@@ -956,6 +1247,16 @@ void BPF_STRUCT_OPS(qmap_dump_task, struct scx_dump_ctx *dctx, struct task_struc
 
 	scx_bpf_dump("QMAP: force_local=%d core_sched_seq=%llu",
 		     taskc->force_local, taskc->core_sched_seq);
+}
+
+void BPF_STRUCT_OPS(qmap_dump_task, struct scx_dump_ctx *dctx, struct task_struct *p)
+{
+	dump_task_body(p);
+}
+
+void BPF_STRUCT_OPS(qmap_cid_dump_task, struct scx_dump_ctx *dctx, struct task_struct *p)
+{
+	dump_task_body(p);
 }
 
 /* ---------------------------------------------------------------------------
@@ -979,6 +1280,30 @@ void BPF_STRUCT_OPS(qmap_cgroup_set_weight, struct cgroup *cgrp, u32 weight)
 }
 
 void BPF_STRUCT_OPS(qmap_cgroup_set_bandwidth, struct cgroup *cgrp,
+		    u64 period_us, u64 quota_us, u64 burst_us)
+{
+	if (print_msgs)
+		bpf_printk("CGRP SET %llu period=%lu quota=%ld burst=%lu",
+			   cgrp->kn->id, period_us, quota_us, burst_us);
+}
+
+/* The cid form names the same callbacks cpuctl_*. */
+s32 BPF_STRUCT_OPS(qmap_cpuctl_init, struct cgroup *cgrp, struct scx_cgroup_init_args *args)
+{
+	if (print_msgs)
+		bpf_printk("CGRP INIT %llu weight=%u period=%lu quota=%ld burst=%lu",
+			   cgrp->kn->id, args->weight, args->bw_period_us,
+			   args->bw_quota_us, args->bw_burst_us);
+	return 0;
+}
+
+void BPF_STRUCT_OPS(qmap_cpuctl_set_weight, struct cgroup *cgrp, u32 weight)
+{
+	if (print_msgs)
+		bpf_printk("CGRP SET %llu weight=%u", cgrp->kn->id, weight);
+}
+
+void BPF_STRUCT_OPS(qmap_cpuctl_set_bandwidth, struct cgroup *cgrp,
 		    u64 period_us, u64 quota_us, u64 burst_us)
 {
 	if (print_msgs)
@@ -1020,6 +1345,62 @@ static void print_cpus(void)
 	scx_bpf_put_cpumask(possible);
 
 	bpf_printk("CPUS: |%s", map);
+}
+
+/* Whether the kernel's cmask @mask holds @cid. */
+static __always_inline bool cmask_holds(const struct scx_cmask __arena *mask, s32 cid)
+{
+	u32 base = mask->base;
+
+	if (cid < base || cid >= base + mask->nr_cids)
+		return false;
+	return mask->bits[cid / 64 - base / 64] & (1ULL << (cid & 63));
+}
+
+/* The cid form's CPU map: 'O' for an online cid, 'X' for an offline one. */
+static void print_cids(void)
+{
+	const struct scx_cmask __arena *online = scx_bpf_online_cmask();
+	char map[128] = "";
+	u32 len = 0;
+	s32 cid;
+
+	bpf_for(cid, 0, scx_bpf_nr_cids()) {
+		if (len >= sizeof(map) - 2)
+			break;
+		map[len++] = online && cmask_holds(online, cid) ? 'O' : 'X';
+		if ((cid & 7) == 7)
+			map[len++] = '|';
+	}
+	map[sizeof(map) - 1] = '\0';
+
+	bpf_printk("CIDS: |%s", map);
+}
+
+void BPF_STRUCT_OPS(qmap_cid_online, s32 cid)
+{
+	if (!print_msgs)
+		return;
+	bpf_printk("CID %d coming online", cid);
+	print_cids();
+}
+
+void BPF_STRUCT_OPS(qmap_cid_offline, s32 cid)
+{
+	if (!print_msgs)
+		return;
+	bpf_printk("CID %d going offline", cid);
+	print_cids();
+}
+
+/*
+ * Cid form: the kernel reports each cid this node holds the base cap on as it
+ * goes idle or busy; the pick paths claim from this bitmap.
+ */
+void BPF_STRUCT_OPS(qmap_update_idle, s32 cid, bool idle)
+{
+	USE_ARENA();
+	mark_cid_idle(cid, idle);
 }
 
 void BPF_STRUCT_OPS(qmap_cpu_online, s32 cpu)
@@ -1115,6 +1496,50 @@ static void monitor_cpuperf(void)
 	qa.cpuperf_target_max = target_max;
 }
 
+/* The same over the online cids, with the cid form's cidperf kfuncs. */
+static void monitor_cidperf(void)
+{
+	const struct scx_cmask __arena *online = scx_bpf_online_cmask();
+	u64 cap_sum = 0, cur_sum = 0, cur_min = SCX_CPUPERF_ONE, cur_max = 0;
+	u64 target_sum = 0, target_min = SCX_CPUPERF_ONE, target_max = 0;
+	u32 nr_online = 0;
+	s32 cid;
+
+	if (!online)
+		return;
+
+	bpf_for(cid, 0, scx_bpf_nr_cids()) {
+		u32 cap, cur, target;
+
+		if (!cmask_holds(online, cid))
+			continue;
+		nr_online++;
+
+		cap = scx_bpf_cidperf_cap(cid);
+		cur = scx_bpf_cidperf_cur(cid);
+		cur_min = cur < cur_min ? cur : cur_min;
+		cur_max = cur > cur_max ? cur : cur_max;
+		cur_sum += cur * cap / SCX_CPUPERF_ONE;
+		cap_sum += cap;
+
+		target = cpu_ctx_of(cid)->cpuperf_target;
+		target_sum += target;
+		target_min = target < target_min ? target : target_min;
+		target_max = target > target_max ? target : target_max;
+	}
+
+	/* See monitor_cpuperf() for why only cap_sum is tested. */
+	if (!cap_sum)
+		return;
+
+	qa.cpuperf_min = cur_min;
+	qa.cpuperf_avg = cur_sum * SCX_CPUPERF_ONE / cap_sum;
+	qa.cpuperf_max = cur_max;
+	qa.cpuperf_target_min = target_min;
+	qa.cpuperf_target_avg = target_sum / nr_online;
+	qa.cpuperf_target_max = target_max;
+}
+
 /* Lists SHARED_DSQ newest first: the DSQ iterator and nr_queued at work. */
 static void print_shared_dsq(void)
 {
@@ -1159,21 +1584,38 @@ static void print_events(void)
 }
 
 /* Once a second: boost from outside ops.dispatch(), cpuperf, -P output. */
-static int monitor_timerfn(void *map, int *key, struct bpf_timer *timer)
+static __always_inline void monitor_body(const bool cid)
 {
 	if (highpri_boosting) {
 		bpf_rcu_read_lock();
-		dispatch_highpri(true);
+		if (cid)
+			dispatch_highpri_cid(true);
+		else
+			dispatch_highpri_cpu(true);
 		bpf_rcu_read_unlock();
 	}
 
-	monitor_cpuperf();
+	if (cid)
+		monitor_cidperf();
+	else
+		monitor_cpuperf();
 
 	if (print_dsqs_and_events) {
 		print_shared_dsq();
 		print_events();
 	}
+}
 
+static int monitor_timerfn(void *map, int *key, struct bpf_timer *timer)
+{
+	monitor_body(false);
+	bpf_timer_start(timer, ONE_SEC_IN_NS, 0);
+	return 0;
+}
+
+static int monitor_timerfn_cid(void *map, int *key, struct bpf_timer *timer)
+{
+	monitor_body(true);
 	bpf_timer_start(timer, ONE_SEC_IN_NS, 0);
 	return 0;
 }
@@ -1261,17 +1703,38 @@ static s32 init_task_ctx_slab(void)
 	return 0;
 }
 
-s32 BPF_STRUCT_OPS_SLEEPABLE(qmap_init)
+/* Cid form: the cmask of every cid, which each child is granted caps on. */
+static void init_all_cids(u32 nr_cids)
 {
-	u32 nr_cpu_ids = scx_bpf_nr_cpu_ids();
+	u32 word;
+
+	qa.all_cids.base = 0;
+	qa.all_cids.nr_cids = nr_cids;
+	qa.all_cids.alloc_words = QMAP_CID_WORDS + 1;
+	bpf_for(word, 0, QMAP_CID_WORDS + 1) {
+		u64 bits = 0;
+
+		if (word * 64 + 64 <= nr_cids)
+			bits = ~0ULL;
+		else if (word * 64 < nr_cids)
+			bits = (1ULL << (nr_cids - word * 64)) - 1;
+		qa.all_cids.bits[word] = bits;
+	}
+}
+
+/* @nr_targets: CPUs (classic form) or cids (cid form), which index qa.cpu_ctxs[]. */
+static __always_inline s32 init_body(u32 nr_targets, const bool cid)
+{
 	s32 ret, i;
 
-	if (nr_cpu_ids > QMAP_MAX_CPUS) {
-		scx_bpf_error("%u CPUs, but qmap keeps state for at most %d", nr_cpu_ids,
+	if (nr_targets > QMAP_MAX_CPUS) {
+		scx_bpf_error("%u CPUs, but qmap keeps state for at most %d", nr_targets,
 			      QMAP_MAX_CPUS);
 		return -E2BIG;
 	}
-	qa.nr_cpu_ids = nr_cpu_ids;
+	qa.nr_cpu_ids = nr_targets;
+	if (cid)
+		init_all_cids(nr_targets);
 	qa.test_error_cnt = test_error_after;
 
 	ret = init_task_ctx_slab();
@@ -1286,8 +1749,12 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(qmap_init)
 	}
 
 	/* A child scheduler sees only its cgroup; the map would mislead. */
-	if (print_msgs && !sub_cgroup_id)
-		print_cpus();
+	if (print_msgs && !is_child) {
+		if (cid)
+			print_cids();
+		else
+			print_cpus();
+	}
 
 	ret = scx_bpf_create_dsq(SHARED_DSQ, -1);
 	if (ret) {
@@ -1305,7 +1772,7 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(qmap_init)
 		return ret;
 	}
 
-	ret = start_timer(&monitor_timer, monitor_timerfn, ONE_SEC_IN_NS);
+	ret = start_timer(&monitor_timer, cid ? monitor_timerfn_cid : monitor_timerfn, ONE_SEC_IN_NS);
 	if (ret) {
 		scx_bpf_error("failed to start the monitor timer (%d)", ret);
 		return ret;
@@ -1320,6 +1787,16 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(qmap_init)
 	return 0;
 }
 
+s32 BPF_STRUCT_OPS_SLEEPABLE(qmap_init)
+{
+	return init_body(scx_bpf_nr_cpu_ids(), false);
+}
+
+s32 BPF_STRUCT_OPS_SLEEPABLE(qmap_cid_init)
+{
+	return init_body(scx_bpf_nr_cids(), true);
+}
+
 void BPF_STRUCT_OPS(qmap_exit, struct scx_exit_info *ei)
 {
 	stop_timer(&monitor_timer);
@@ -1327,34 +1804,92 @@ void BPF_STRUCT_OPS(qmap_exit, struct scx_exit_info *ei)
 	SCXR_EXIT_INFO_RECORD(ei);
 }
 
-/* A child scheduler attaches below us: remember its cgroup, up to eight. */
+void BPF_STRUCT_OPS(qmap_cid_exit, struct scx_exit_info *ei)
+{
+	stop_timer(&monitor_timer);
+	stop_timer(&lowpri_timer);
+	SCXR_EXIT_INFO_RECORD(ei);
+}
+
+/* ---------------------------------------------------------------------------
+ * Children (cid form only; Linux 7.3).
+ */
+
+/*
+ * The grant policy: ENQ_IMMED, ENQ and PREEMPT on every cid. The kernel grants
+ * only the cids this node holds all three on and answers -EPERM when it left
+ * some out, which is the normal answer for a node that is a child itself.
+ */
+static void grant_child(u64 cgroup_id)
+{
+	if (scx_bpf_sub_grant(cgroup_id, QMAP_CHILD_CAPS,
+			      (const struct scx_cmask __arena *)&qa.all_cids, NULL))
+		__sync_fetch_and_add(&qa.nr_sub_grant_failed, 1);
+}
+
+/*
+ * A child attaches below us: take a free slot and grant it its caps. With
+ * all eight slots taken the ninth is refused with -ENOSPC; the kernel fails
+ * that child's load ("parent rejected") and this node keeps running, so no
+ * scheduler error is raised here.
+ */
 s32 BPF_STRUCT_OPS(qmap_sub_attach, struct scx_sub_attach_args *args)
 {
+	u64 cgroup_id = args->ops->sub_cgroup_id;
 	s32 i;
 
+	USE_ARENA();
 	bpf_for(i, 0, QMAP_MAX_SUB_SCHEDS) {
 		if (qa.sub_sched_cgroup_ids[i])
 			continue;
-		qa.sub_sched_cgroup_ids[i] = args->ops->sub_cgroup_id;
+		qa.sub_sched_cgroup_ids[i] = cgroup_id;
+		qa.sub_dispatched[i] = 0;
+		qa.nr_sub_scheds++;
+		qa.nr_sub_attached++;
+		grant_child(cgroup_id);
 		bpf_printk("attaching sub-sched[%d] on %s", i, args->cgroup_path);
 		return 0;
 	}
+	qa.nr_sub_refused++;
+	bpf_printk("refusing a sub-sched on %s: all %d slots are taken", args->cgroup_path,
+		   QMAP_MAX_SUB_SCHEDS);
 	return -ENOSPC;
 }
 
+/* The child is gone (exited, failed or detached): free its slot; we keep running. */
 void BPF_STRUCT_OPS(qmap_sub_detach, struct scx_sub_detach_args *args)
 {
 	s32 i;
 
+	USE_ARENA();
 	bpf_for(i, 0, QMAP_MAX_SUB_SCHEDS) {
 		if (qa.sub_sched_cgroup_ids[i] != args->ops->sub_cgroup_id)
 			continue;
 		qa.sub_sched_cgroup_ids[i] = 0;
+		qa.nr_sub_scheds--;
 		bpf_printk("detaching sub-sched[%d] on %s", i, args->cgroup_path);
 		return;
 	}
 }
 
+/* Our own caps changed (we are a child that hosts): hand the children what we hold now. */
+void BPF_STRUCT_OPS(qmap_sub_caps_updated, const struct scx_cmask *cmask, u64 caps)
+{
+	s32 i;
+
+	USE_ARENA();
+	bpf_for(i, 0, QMAP_MAX_SUB_SCHEDS) {
+		u64 cgroup_id = qa.sub_sched_cgroup_ids[i];
+
+		if (cgroup_id)
+			grant_child(cgroup_id);
+	}
+}
+
+/*
+ * The classic form (Linux 7.2, whose cid ABI differs from the one this table
+ * is built for): a single scheduler that hosts no children.
+ */
 SCXR_OPS_DEFINE(qmap_ops,
 		.select_cpu		= (void *)qmap_select_cpu,
 		.enqueue		= (void *)qmap_enqueue,
@@ -1370,11 +1905,36 @@ SCXR_OPS_DEFINE(qmap_ops,
 		.cgroup_init		= (void *)qmap_cgroup_init,
 		.cgroup_set_weight	= (void *)qmap_cgroup_set_weight,
 		.cgroup_set_bandwidth	= (void *)qmap_cgroup_set_bandwidth,
-		.sub_attach		= (void *)qmap_sub_attach,
-		.sub_detach		= (void *)qmap_sub_detach,
 		.cpu_online		= (void *)qmap_cpu_online,
 		.cpu_offline		= (void *)qmap_cpu_offline,
 		.init			= (void *)qmap_init,
 		.exit			= (void *)qmap_exit,
+		.timeout_ms		= 5000U,
+		.name			= "qmap");
+
+/* The cid form (Linux 7.3): a root or a child, and a host of children. */
+SCXR_OPS_CID_DEFINE(qmap_cid_ops,
+		.select_cid		= (void *)qmap_select_cid,
+		.enqueue		= (void *)qmap_cid_enqueue,
+		.dequeue		= (void *)qmap_cid_dequeue,
+		.dispatch		= (void *)qmap_cid_dispatch,
+		.tick			= (void *)qmap_cid_tick,
+		.core_sched_before	= (void *)qmap_cid_core_sched_before,
+		.update_idle		= (void *)qmap_update_idle,
+		.init_task		= (void *)qmap_cid_init_task,
+		.exit_task		= (void *)qmap_cid_exit_task,
+		.dump			= (void *)qmap_cid_dump,
+		.dump_cid		= (void *)qmap_dump_cid,
+		.dump_task		= (void *)qmap_cid_dump_task,
+		.cpuctl_init		= (void *)qmap_cpuctl_init,
+		.cpuctl_set_weight	= (void *)qmap_cpuctl_set_weight,
+		.cpuctl_set_bandwidth	= (void *)qmap_cpuctl_set_bandwidth,
+		.sub_attach		= (void *)qmap_sub_attach,
+		.sub_detach		= (void *)qmap_sub_detach,
+		.sub_caps_updated	= (void *)qmap_sub_caps_updated,
+		.cid_online		= (void *)qmap_cid_online,
+		.cid_offline		= (void *)qmap_cid_offline,
+		.init			= (void *)qmap_cid_init,
+		.exit			= (void *)qmap_cid_exit,
 		.timeout_ms		= 5000U,
 		.name			= "qmap");

@@ -41,6 +41,9 @@
 #define QMAP_NR_FIFOS		5
 #define QMAP_MAX_SUB_SCHEDS	8
 
+/* 64-bit words of a bitmap with one bit per CPU (in the cid form: per cid). */
+#define QMAP_CID_WORDS		(QMAP_MAX_CPUS / 64)
+
 /* Slab size used when the profile does not set max_tasks. */
 #define QMAP_DEFAULT_MAX_TASKS	16384
 
@@ -63,6 +66,20 @@
 #define QMAP_OPS_ALWAYS_ENQ_IMMED	(1ull << 7)
 
 struct qmap_fifo;
+
+/*
+ * The kernel's struct scx_cmask (a window of cids over a bitmap) with storage for every cid
+ * qmap can hold; the kernel wants one word more than the window needs (its
+ * SCX_CMASK_NR_WORDS), and the words start at bit (base / 64) * 64. The BPF side hands it to
+ * scx_bpf_sub_grant() and checks the layout against vmlinux.h's struct scx_cmask.
+ */
+struct qmap_cmask {
+	__u32 base;
+	__u32 nr_cids;
+	__u32 alloc_words;
+	__u32 pad;
+	__u64 bits[QMAP_CID_WORDS + 1];
+};
 
 /*
  * Per-task context, one slab entry per task the scheduler knows. A free entry
@@ -127,8 +144,23 @@ struct qmap_arena {
 	__u32 pad0;
 	__u64 highpri_seq;
 
-	/* Children attached below this scheduler, by cgroup id; 0 = free. */
+	/*
+	 * Children attached below this scheduler (cid form only), by cgroup id; 0 = a free slot.
+	 * sub_dispatched counts, per slot, the dispatches that slot's child made when offered
+	 * this node's CPU time; sub_dispatch_next is where the next offer starts (round robin).
+	 */
 	__u64 sub_sched_cgroup_ids[QMAP_MAX_SUB_SCHEDS];
+	__u64 sub_dispatched[QMAP_MAX_SUB_SCHEDS];
+	__u64 nr_sub_attached;	/* children accepted since attach */
+	__u64 nr_sub_refused;	/* children refused: all slots taken */
+	__u64 nr_sub_grant_failed;	/* grants the kernel refused in part (-EPERM) or whole */
+	__u32 nr_sub_scheds;	/* children attached now */
+	__u32 sub_dispatch_next;
+
+	/* Cid form: the cids the kernel last reported idle (ops.update_idle), one bit each. */
+	__u64 idle_cids[QMAP_CID_WORDS];
+	/* Cid form: every cid, the set each child is granted caps on. */
+	struct qmap_cmask all_cids;
 
 	/*
 	 * Core-sched ordering: each enqueued task takes the tail seq of its

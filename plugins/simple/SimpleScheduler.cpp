@@ -9,6 +9,7 @@
 
 #include "SimpleOptions.hpp"
 
+#include "scx_runner/sdk/KernelBtf.hpp"
 #include "scx_runner/sdk/PluginError.hpp"
 
 #include <bpf/libbpf.h>
@@ -33,6 +34,32 @@ void SimpleScheduler::configure(const sdk::OptionValues &options)
 	skeleton.rodata->slice_ns = options.get_duration_ns("slice");
 	skeleton.rodata->fifo_mode = mode == "fifo";
 }
+
+void SimpleScheduler::place(const sdk::TreePlace &where)
+{
+	place_ = where;
+	skeleton()->struct_ops.simple_cid_ops->sub_cgroup_id = where.is_child() ? where.cgroup_id : 0;
+}
+
+void SimpleScheduler::choose_form(const sdk::KernelBtf &kernel)
+{
+	const ::simple &skeleton = *this->skeleton();
+	const bool cid_form = place_.is_child();
+	// The cid table is built against 7.3's struct sched_ext_ops_cid (7.2's has other members).
+	if (cid_form && !kernel.has_member("sched_ext_ops_cid", "sub_caps_updated"))
+		throw sdk::PluginError(SCXR_ERR_KERNEL_UNSUPPORTED,
+				       "simple as a child scheduler (on " + place_.cgroup_path +
+					       ") needs Linux 7.3: sub-schedulers run only in the cid form of "
+					       "sched_ext_ops, and simple's cid form is built for 7.3's; run simple "
+					       "here as the root or a single scheduler");
+	// The arena exists for the cid form only (the kernel requires one there); the classic form
+	// creates neither it nor the cid table, and libbpf then loads none of the cid programs.
+	bpf_map__set_autocreate(skeleton.maps.simple_ops, !cid_form);
+	bpf_map__set_autocreate(skeleton.maps.simple_cid_ops, cid_form);
+	bpf_map__set_autocreate(skeleton.maps.arena, cid_form);
+}
+
+void SimpleScheduler::before_load() { choose_form(*sdk::KernelBtf::load_running()); }
 
 // Counted here, not in configure(): load needs the kernel anyway, while configure and the
 // stats of an unloaded scheduler must work where there is no /sys (a Nix build sandbox runs the
@@ -81,6 +108,9 @@ std::string SimpleScheduler::dump()
 	const DispatchCounts counts = read_dispatch_counts();
 	std::string text;
 	text += "mode: " + std::string(mode_name()) + "\n";
+	if (place_.is_child())
+		text += "child scheduler of cgroup " + place_.cgroup_path + " (id " + std::to_string(place_.cgroup_id) +
+			"), cid form\n";
 	text += "slice_ns: " + std::to_string(skeleton()->rodata->slice_ns) + "\n";
 	text += "attached: " + std::string(attached() ? "yes" : "no") + "\n";
 	text += "local_dispatches: " + std::to_string(counts.local) + "\n";

@@ -16,6 +16,10 @@
 struct simple;
 extern template class scxr::sdk::SkeletonScheduler<::simple>;
 
+namespace scxr::sdk {
+class KernelBtf;
+}
+
 namespace scxr::simple_plugin {
 
 // Sums of all CPUs' struct simple_cpu_stats.
@@ -31,10 +35,19 @@ public:
 	// Opens the skeleton and writes the options into its rodata, the struct_ops table and the
 	// exit dump buffer's size: all of these are fixed once load() has run.
 	void configure(const sdk::OptionValues &options) override;
+	// A child (depth > 0) loads the cid form with the child's cgroup in sub_cgroup_id; the root
+	// keeps the classic form.
+	void place(const sdk::TreePlace &where) override;
 	void stats(sdk::StatValues &values) override;
 	std::string dump() override;
 
+	// Switches the skeleton to the form the place needs, for the kernel described by `kernel`:
+	// a child needs 7.3's cid form (SCXR_ERR_KERNEL_UNSUPPORTED elsewhere). Public for tests.
+	void choose_form(const sdk::KernelBtf &kernel);
+
 private:
+	// Chooses the form for the running kernel (choose_form).
+	void before_load() override;
 	// Counts the possible CPUs, whose dispatch counters stats() sums.
 	void after_load() override;
 	// Counters from zero on every attach.
@@ -46,6 +59,7 @@ private:
 	// CPUs whose counters exist: min(possible CPUs, SIMPLE_MAX_CPUS); 0 until loaded, when
 	// every counter is zero anyway.
 	unsigned counted_cpus_ = 0;
+	sdk::TreePlace place_;
 };
 
 } // namespace scxr::simple_plugin

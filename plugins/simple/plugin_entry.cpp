@@ -20,9 +20,13 @@ constexpr scxr_requirement kRequirements[] = {
 	requirement::kfunc("scx_bpf_dsq_move_to_local", "6.13", "sched_ext DSQ move API"),
 };
 
+// simple is a child (in the cid form) but hosts none: it has no sub_attach.
+constexpr TreeRoles kTreeRoles{SCXR_TREE_CAN_BE_CHILD, 0,
+			       "Linux 7.3 (the cid form of sched_ext_ops with sub-scheduler CPU caps)"};
+
 constexpr PluginInfo kInfo{
-	"simple", "1.0.0", "one shared queue: weighted vtime fairness or FIFO, idle CPUs served directly",
-	scxr::simple_plugin::kOptions, kRequirements, scxr::simple_plugin::kStats};
+	"simple", "1.1.0", "one shared queue: weighted vtime fairness or FIFO, idle CPUs served directly",
+	scxr::simple_plugin::kOptions, kRequirements, scxr::simple_plugin::kStats, nullptr, kTreeRoles};
 
 } // namespace
 

@@ -23,9 +23,12 @@
  *  - tunables as const volatile globals that userspace sets before load;
  *  - per-CPU counters in .bss that userspace reads through the skeleton's
  *    memory mapping, without a syscall;
- *  - recording why the scheduler exited (scx_runner/exit_info.bpf.h).
+ *  - recording why the scheduler exited (scx_runner/exit_info.bpf.h);
+ *  - both forms of the ops in one object: the classic one for a root, the
+ *    cid form (Linux 7.3) for a child scheduler of one cgroup.
  */
 #include "scx_runner/common.bpf.h"
+#include "scx_runner/arena.bpf.h"
 #include "scx_runner/exit_info.bpf.h"
 
 #include "simple.h"
@@ -112,7 +115,7 @@ s32 BPF_STRUCT_OPS(simple_select_cpu, struct task_struct *p, s32 prev_cpu, u64 w
 	return cpu;
 }
 
-void BPF_STRUCT_OPS(simple_enqueue, struct task_struct *p, u64 enq_flags)
+static __always_inline void simple_enqueue_task(struct task_struct *p, u64 enq_flags)
 {
 	struct simple_cpu_stats *stats = this_cpu_stats();
 	u64 vtime;
@@ -137,12 +140,17 @@ void BPF_STRUCT_OPS(simple_enqueue, struct task_struct *p, u64 enq_flags)
 	insert_by_vtime(p, vtime, enq_flags);
 }
 
+void BPF_STRUCT_OPS(simple_enqueue, struct task_struct *p, u64 enq_flags)
+{
+	simple_enqueue_task(p, enq_flags);
+}
+
 void BPF_STRUCT_OPS(simple_dispatch, s32 cpu, struct task_struct *prev)
 {
 	scx_bpf_dsq_move_to_local(SHARED_DSQ);
 }
 
-void BPF_STRUCT_OPS(simple_running, struct task_struct *p)
+static __always_inline void simple_running_task(struct task_struct *p)
 {
 	if (fifo_mode)
 		return;
@@ -151,7 +159,12 @@ void BPF_STRUCT_OPS(simple_running, struct task_struct *p)
 		vtime_now = p->scx.dsq_vtime;
 }
 
-void BPF_STRUCT_OPS(simple_stopping, struct task_struct *p, bool runnable)
+void BPF_STRUCT_OPS(simple_running, struct task_struct *p)
+{
+	simple_running_task(p);
+}
+
+static __always_inline void simple_stopping_task(struct task_struct *p)
 {
 	u64 used_ns;
 
@@ -169,6 +182,11 @@ void BPF_STRUCT_OPS(simple_stopping, struct task_struct *p, bool runnable)
 
 	/* Heavier tasks age more slowly, so they get proportionally more CPU. */
 	p->scx.dsq_vtime += used_ns * NICE_0_WEIGHT / p->scx.weight;
+}
+
+void BPF_STRUCT_OPS(simple_stopping, struct task_struct *p, bool runnable)
+{
+	simple_stopping_task(p);
 }
 
 void BPF_STRUCT_OPS(simple_enable, struct task_struct *p)
@@ -198,6 +216,85 @@ void BPF_STRUCT_OPS(simple_exit, struct scx_exit_info *ei)
 	SCXR_EXIT_INFO_RECORD(ei);
 }
 
+/* ---------------------------------------------------------------------------
+ * The cid form (struct sched_ext_ops_cid, Linux 7.3), which a sub-scheduler
+ * must use: simple as a child scheduler of one cgroup. The policy is the one
+ * above; what differs is what the cid form forbids. It has no default CPU
+ * selection (scx_bpf_select_cpu_dfl is a cpu-form kfunc), so a waking task
+ * stays on its previous cid and the shared DSQ feeds whichever CPU the parent
+ * offers this child. The kernel also wants a cid-form scheduler to use one
+ * BPF arena, where it keeps its own cmasks: simple keeps nothing there.
+ */
+
+SCXR_ARENA_MAP(arena, 16);
+
+s32 BPF_STRUCT_OPS(simple_select_cid, struct task_struct *p, s32 prev_cid, u64 wake_flags)
+{
+	return prev_cid;
+}
+
+void BPF_STRUCT_OPS(simple_cid_enqueue, struct task_struct *p, u64 enq_flags)
+{
+	simple_enqueue_task(p, enq_flags);
+}
+
+void BPF_STRUCT_OPS(simple_cid_dispatch, s32 cid, struct task_struct *prev)
+{
+	scx_bpf_dsq_move_to_local(SHARED_DSQ);
+}
+
+void BPF_STRUCT_OPS(simple_cid_running, struct task_struct *p)
+{
+	simple_running_task(p);
+}
+
+void BPF_STRUCT_OPS(simple_cid_stopping, struct task_struct *p, bool runnable)
+{
+	simple_stopping_task(p);
+}
+
+void BPF_STRUCT_OPS(simple_cid_enable, struct task_struct *p, struct scx_enable_args *args)
+{
+	p->scx.dsq_vtime = vtime_now;
+}
+
+void BPF_STRUCT_OPS(simple_cid_dump, struct scx_dump_ctx *dctx)
+{
+	scx_bpf_dump("simple: mode=%s slice_ns=%llu vtime_now=%llu queued=%d (child)",
+		     fifo_mode ? "fifo" : "vtime", slice_ns, vtime_now,
+		     scx_bpf_dsq_nr_queued(SHARED_DSQ));
+}
+
+s32 BPF_STRUCT_OPS_SLEEPABLE(simple_cid_init)
+{
+	s32 ret;
+
+	/* The one program that names the arena, which ties it to this scheduler. */
+	asm volatile("" :: "r"(&arena));
+	ret = scx_bpf_create_dsq(SHARED_DSQ, NUMA_NO_NODE);
+	if (ret)
+		scx_bpf_error("cannot create the shared DSQ (%d)", ret);
+	return ret;
+}
+
+void BPF_STRUCT_OPS(simple_cid_exit, struct scx_exit_info *ei)
+{
+	SCXR_EXIT_INFO_RECORD(ei);
+}
+
+SCXR_OPS_CID_DEFINE(simple_cid_ops,
+		.select_cid = (void *)simple_select_cid,
+		.enqueue = (void *)simple_cid_enqueue,
+		.dispatch = (void *)simple_cid_dispatch,
+		.running = (void *)simple_cid_running,
+		.stopping = (void *)simple_cid_stopping,
+		.enable = (void *)simple_cid_enable,
+		.dump = (void *)simple_cid_dump,
+		.init = (void *)simple_cid_init,
+		.exit = (void *)simple_cid_exit,
+		.name = "simple");
+
+/* The classic form: simple as the root, or the only scheduler. */
 SCXR_OPS_DEFINE(simple_ops,
 		.select_cpu = (void *)simple_select_cpu,
 		.enqueue = (void *)simple_enqueue,

@@ -71,6 +71,15 @@
 	SEC(".struct_ops.link") struct sched_ext_ops name = { __VA_ARGS__ }
 
 /*
+ * The same for the cid form of the ops (struct sched_ext_ops_cid, Linux 7.2+), which
+ * sub-schedulers and their hosts must use. A BPF object may define both tables; the plugin
+ * switches one off (bpf_map__set_autocreate) before load, and libbpf then leaves that
+ * table's programs unloaded too.
+ */
+#define SCXR_OPS_CID_DEFINE(name, ...) \
+	SEC(".struct_ops.link") struct sched_ext_ops_cid name = { __VA_ARGS__ }
+
+/*
  * printf-like wrappers over scx_bpf_{error,exit,dump}_bstr(). The kfuncs take
  * the format and an array of u64 arguments. The array always has at least one
  * element: the verifier rejects a pointer to a zero-sized stack object. The

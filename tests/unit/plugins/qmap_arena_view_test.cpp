@@ -172,6 +172,7 @@ TEST_CASE("the live dump uses the BPF dump's FIFO lines and adds CPU and slab st
 	arena.qa.cpu_ctxs[1].avg_weight = 100;
 	arena.qa.cpu_ctxs[1].cpuperf_target = 512;
 	arena.qa.sub_sched_cgroup_ids[0] = 77;
+	arena.qa.sub_dispatched[0] = 5;
 
 	const std::string text = fixture.view().describe();
 	CHECK(text.find("QMAP FIFO[0]:\n") != std::string::npos);
@@ -183,7 +184,7 @@ TEST_CASE("the live dump uses the BPF dump's FIFO lines and adds CPU and slab st
 	CHECK(text.find("QMAP CPU[1]: dsp_idx=4 dsp_cnt=9 avg_weight=100 cpuperf_target=512\n") !=
 	      std::string::npos);
 	CHECK(text.find("QMAP CPU[2]") == std::string::npos);
-	CHECK(text.find("sub-schedulers: [0]=cgroup 77\n") != std::string::npos);
+	CHECK(text.find("sub-schedulers: [0]=cgroup 77 (5 dispatches)\n") != std::string::npos);
 }
 
 TEST_CASE("an arena view without an arena says so", "[qmap][arena]")

@@ -14,24 +14,25 @@
 #include "scx_runner/sdk/PluginError.hpp"
 #include "scx_runner/sdk/StatValues.hpp"
 
+#include "support/FakeKernelBtf.hpp"
 #include "support/PluginSettings.hpp"
 
 #include <catch2/catch_test_macros.hpp>
+#include <catch2/generators/catch_generators.hpp>
 
 #include <bpf/libbpf.h>
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <iterator>
 #include <set>
 #include <string>
 #include <vector>
 
 using scxr::qmap_plugin::QmapScheduler;
+using scxr::test::FakeKernelBtf;
 using scxr::test::PluginSettings;
 
 namespace {
@@ -48,22 +49,6 @@ const scxr_option_desc &find_option(const char *name)
 	return scxr::qmap_plugin::kOptions[0];
 }
 
-// A directory that exists for the test's lifetime, standing in for a cgroup directory.
-class TemporaryDirectory {
-public:
-	TemporaryDirectory()
-	{
-		char pattern[] = "/tmp/qmap-options-test-XXXXXX";
-		REQUIRE(mkdtemp(pattern) != nullptr);
-		path_ = pattern;
-	}
-	~TemporaryDirectory() { std::filesystem::remove_all(path_); }
-	const std::string &path() const { return path_; }
-
-private:
-	std::string path_;
-};
-
 } // namespace
 
 TEST_CASE("qmap publishes one option per flag of the kernel's qmap loader", "[qmap][options]")
@@ -78,7 +63,7 @@ TEST_CASE("qmap publishes one option per flag of the kernel's qmap loader", "[qm
 	const std::set<std::string> expected = {
 		"slice",          "error_after_enqueues", "stall_user_nth",        "stall_kernel_nth",
 		"dispatch_loop_after", "dispatch_batch", "max_tasks",             "print_dsqs_and_events",
-		"print_messages", "highpri_boosting",     "sub_scheduler_cgroup",  "disallow_tgid",
+		"print_messages", "highpri_boosting",     "disallow_tgid",
 		"exit_dump_len",  "suppress_dump",        "switch_partial",        "always_enq_immed",
 		"immed_stress_nth",
 	};
@@ -96,10 +81,6 @@ TEST_CASE("qmap publishes one option per flag of the kernel's qmap loader", "[qm
 	// The largest slab must fit the arena beside struct qmap_arena (4 KiB pages at least).
 	CHECK(max_tasks.max.u * sizeof(task_ctx) + sizeof(qmap_arena) <
 	      static_cast<uint64_t>(QMAP_ARENA_MAX_PAGES) * 4096);
-
-	const scxr_option_desc &cgroup = find_option("sub_scheduler_cgroup");
-	CHECK(cgroup.type == SCXR_OPT_PATH);
-	CHECK(cgroup.default_value.s == nullptr);
 
 	const scxr_option_desc &tgid = find_option("disallow_tgid");
 	CHECK(tgid.type == SCXR_OPT_INT);
@@ -128,7 +109,7 @@ TEST_CASE("qmap writes every option into the opened skeleton", "[qmap][options]"
 		CHECK(rodata.dsp_inf_loop_after == 0);
 		CHECK(rodata.immed_stress_nth == 0);
 		CHECK(rodata.disallow_tgid == 0);
-		CHECK(rodata.sub_cgroup_id == 0);
+		CHECK_FALSE(rodata.is_child);
 		CHECK_FALSE(rodata.highpri_boosting);
 		CHECK_FALSE(rodata.print_dsqs_and_events);
 		CHECK_FALSE(rodata.print_msgs);
@@ -138,27 +119,32 @@ TEST_CASE("qmap writes every option into the opened skeleton", "[qmap][options]"
 
 		const auto &ops = *skeleton->struct_ops.qmap_ops;
 		CHECK(ops.flags == 0);
-		CHECK(ops.sub_cgroup_id == 0);
 		CHECK(ops.exit_dump_len == 32768);
 		CHECK(ops.timeout_ms == 5000);
 		CHECK(bpf_map__value_size(skeleton->maps.data_exit_dump) == 32768);
-		// Until load() adapts them to the kernel, the sub-scheduler callbacks are wired.
-		CHECK(ops.sub_attach != nullptr);
-		CHECK(ops.sub_detach != nullptr);
+		// The classic form hosts nothing: since 7.2 the kernel refuses sub_attach there.
+		CHECK(ops.sub_attach == nullptr);
+		CHECK(ops.sub_detach == nullptr);
+
+		// The cid form gets the same table values, and hosts children.
+		const auto &cid_ops = *skeleton->struct_ops.qmap_cid_ops;
+		CHECK(cid_ops.flags == 0);
+		CHECK(cid_ops.sub_cgroup_id == 0);
+		CHECK(cid_ops.exit_dump_len == 32768);
+		CHECK(cid_ops.timeout_ms == 5000);
+		CHECK(cid_ops.sub_attach != nullptr);
+		CHECK(cid_ops.sub_detach != nullptr);
+		CHECK(cid_ops.sub_caps_updated != nullptr);
+		CHECK(cid_ops.update_idle != nullptr);
 	}
 
 	SECTION("every option set away from its default")
 	{
-		TemporaryDirectory cgroup;
-		struct stat status{};
-		REQUIRE(stat(cgroup.path().c_str(), &status) == 0);
-
 		PluginSettings settings(scxr::qmap_plugin::kOptions);
 		settings.set_uint("slice", 3'000'000)
 			.set_uint("dispatch_batch", 8)
 			.set_uint("max_tasks", 64)
 			.set_bool("highpri_boosting", true)
-			.set_text("sub_scheduler_cgroup", cgroup.path())
 			.set_int("disallow_tgid", 4242)
 			.set_bool("switch_partial", true)
 			.set_bool("always_enq_immed", true)
@@ -179,7 +165,6 @@ TEST_CASE("qmap writes every option into the opened skeleton", "[qmap][options]"
 		CHECK(rodata.dsp_batch == 8);
 		CHECK(rodata.max_tasks == 64);
 		CHECK(rodata.highpri_boosting);
-		CHECK(rodata.sub_cgroup_id == status.st_ino);
 		CHECK(rodata.disallow_tgid == 4242);
 		CHECK(rodata.always_enq_immed);
 		CHECK(rodata.exit_dump_len == 4096);
@@ -194,8 +179,10 @@ TEST_CASE("qmap writes every option into the opened skeleton", "[qmap][options]"
 
 		const auto &ops = *skeleton->struct_ops.qmap_ops;
 		CHECK(ops.flags == (QMAP_OPS_SWITCH_PARTIAL | QMAP_OPS_ALWAYS_ENQ_IMMED));
-		CHECK(ops.sub_cgroup_id == status.st_ino);
 		CHECK(ops.exit_dump_len == 4096);
+		const auto &cid_ops = *skeleton->struct_ops.qmap_cid_ops;
+		CHECK(cid_ops.flags == (QMAP_OPS_SWITCH_PARTIAL | QMAP_OPS_ALWAYS_ENQ_IMMED));
+		CHECK(cid_ops.exit_dump_len == 4096);
 		CHECK(bpf_map__value_size(skeleton->maps.data_exit_dump) == 4096);
 	}
 
@@ -216,23 +203,79 @@ TEST_CASE("qmap writes every option into the opened skeleton", "[qmap][options]"
 		CHECK(skeleton->rodata->exit_dump_len == 1);
 		CHECK(bpf_map__value_size(skeleton->maps.data_exit_dump) == 1);
 		CHECK(skeleton->struct_ops.qmap_ops->exit_dump_len == 1);
+		CHECK(skeleton->struct_ops.qmap_cid_ops->exit_dump_len == 1);
 	}
 }
 
-TEST_CASE("qmap refuses a sub_scheduler_cgroup that is not a directory", "[qmap][options]")
+TEST_CASE("qmap picks the form of the ops by the kernel and its place in a tree", "[qmap][tree]")
 {
 	QmapScheduler scheduler{PluginSettings::host()};
 	PluginSettings settings(scxr::qmap_plugin::kOptions);
-	settings.set_text("sub_scheduler_cgroup", "/nonexistent/qmap-test-cgroup");
-	try {
-		scheduler.configure(settings.values());
-		FAIL("configure accepted a missing cgroup directory");
-	} catch (const scxr::sdk::PluginError &error) {
-		CHECK(error.status() == SCXR_ERR_INVALID_ARGUMENT);
-		CHECK(std::string(error.what()).find("/nonexistent/qmap-test-cgroup") != std::string::npos);
-		CHECK(std::string(error.what()).find("sub_scheduler_cgroup") != std::string::npos);
+	scheduler.configure(settings.values());
+	const ::qmap *skeleton = scheduler.skeleton();
+
+	SECTION("Linux 7.3: the cid form, also for an unplaced root, which hosts children")
+	{
+		scheduler.adapt_to_kernel(*FakeKernelBtf::linux_7_3().load());
+		CHECK(scheduler.uses_cid_form());
+		CHECK(bpf_map__autocreate(skeleton->maps.qmap_cid_ops));
+		CHECK_FALSE(bpf_map__autocreate(skeleton->maps.qmap_ops));
+		CHECK(skeleton->struct_ops.qmap_cid_ops->sub_cgroup_id == 0);
+		CHECK_FALSE(skeleton->rodata->is_child);
 	}
-	CHECK(scheduler.skeleton() == nullptr);
+
+	SECTION("Linux 7.3, placed as a child: its cgroup goes into the cid table")
+	{
+		scheduler.place({.depth = 1, .cgroup_id = 4242, .cgroup_path = "/sys/fs/cgroup/a", .children = 0});
+		scheduler.adapt_to_kernel(*FakeKernelBtf::linux_7_3().load());
+		CHECK(scheduler.uses_cid_form());
+		CHECK(skeleton->struct_ops.qmap_cid_ops->sub_cgroup_id == 4242);
+		CHECK(skeleton->rodata->is_child);
+		CHECK(scheduler.dump().find("child of the scheduler above /sys/fs/cgroup/a") != std::string::npos);
+	}
+
+	SECTION("Linux 7.2, a single scheduler: the classic form")
+	{
+		scheduler.adapt_to_kernel(*FakeKernelBtf::linux_7_2().load());
+		CHECK_FALSE(scheduler.uses_cid_form());
+		CHECK(bpf_map__autocreate(skeleton->maps.qmap_ops));
+		CHECK_FALSE(bpf_map__autocreate(skeleton->maps.qmap_cid_ops));
+	}
+
+	SECTION("Linux 7.2 refuses a place in a tree, as a child or as a host, naming 7.3")
+	{
+		const bool as_child = GENERATE(true, false);
+		if (as_child)
+			scheduler.place({.depth = 2, .cgroup_id = 99, .cgroup_path = "/sys/fs/cgroup/a/b", .children = 0});
+		else
+			scheduler.place({.depth = 0, .cgroup_id = 0, .cgroup_path = "", .children = 3});
+		try {
+			scheduler.adapt_to_kernel(*FakeKernelBtf::linux_7_2().load());
+			FAIL("a tree was accepted on 7.2");
+		} catch (const scxr::sdk::PluginError &error) {
+			const std::string message = error.what();
+			CHECK(error.status() == SCXR_ERR_KERNEL_UNSUPPORTED);
+			CHECK(message.find("needs Linux 7.3") != std::string::npos);
+			CHECK(message.find(as_child ? "/sys/fs/cgroup/a/b" : "host of child schedulers") != std::string::npos);
+		}
+	}
+}
+
+TEST_CASE("qmap's children show in its stats, per slot, in the cid form", "[qmap][tree]")
+{
+	// The stats of the cid form before load: the children group is present (zero), the
+	// per-slot groups absent until a child takes the slot.
+	QmapScheduler scheduler{PluginSettings::host()};
+	PluginSettings settings(scxr::qmap_plugin::kOptions);
+	scheduler.configure(settings.values());
+	scheduler.adapt_to_kernel(*FakeKernelBtf::linux_7_3().load());
+	std::vector<scxr_stat_value> values(std::size(scxr::qmap_plugin::kStats));
+	scxr::sdk::StatValues stats(scxr::qmap_plugin::kStats, values.data(), sizeof(scxr_stat_value));
+	scheduler.stats(stats);
+	CHECK(stats.find("children")->flags == 0u);
+	CHECK(stats.find("children_refused")->flags == 0u);
+	CHECK(stats.find("child0_dispatches")->flags == SCXR_STAT_ABSENT);
+	CHECK(stats.find("child7_cgroup")->flags == SCXR_STAT_ABSENT);
 }
 
 TEST_CASE("qmap's BPF object holds its state in one mmapable arena", "[qmap][options]")
@@ -260,7 +303,9 @@ TEST_CASE("qmap's BPF object holds its state in one mmapable arena", "[qmap][opt
 		CAPTURE(stat.name);
 		const std::string name = stat.name;
 		// Absent: the test knob is off, and before load the kernel's cpuperf support is unknown.
-		const bool absent = name == "error_countdown" || name.starts_with("cpuperf_");
+		// The children's stats exist in the cid form only, which load() chooses.
+		const bool absent = name == "error_countdown" || name.starts_with("cpuperf_") ||
+				    name.starts_with("child");
 		CHECK(stats.find(name)->flags == (absent ? SCXR_STAT_ABSENT : 0u));
 		CHECK(stats.find(name)->number.u64 == 0);
 	}

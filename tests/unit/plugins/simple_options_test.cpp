@@ -13,6 +13,7 @@
 #include "scx_runner/sdk/PluginError.hpp"
 #include "scx_runner/sdk/StatValues.hpp"
 
+#include "support/FakeKernelBtf.hpp"
 #include "support/PluginSettings.hpp"
 
 #include <catch2/catch_test_macros.hpp>
@@ -25,6 +26,7 @@
 #include <vector>
 
 using scxr::simple_plugin::SimpleScheduler;
+using scxr::test::FakeKernelBtf;
 using scxr::test::PluginSettings;
 
 namespace {
@@ -175,5 +177,46 @@ TEST_CASE("simple's attach finds the skeleton's struct_ops map", "[simple][attac
 	} catch (const scxr::sdk::PluginError &error) {
 		CHECK(error.status() == SCXR_ERR_ATTACH);
 		CHECK(std::string(error.what()).find("the kernel refused to enable simple") != std::string::npos);
+	}
+}
+
+TEST_CASE("simple loads the cid form only as a child, and only on Linux 7.3", "[simple][tree]")
+{
+	SimpleScheduler scheduler{PluginSettings::host()};
+	PluginSettings settings(scxr::simple_plugin::kOptions);
+	scheduler.configure(settings.values());
+	const ::simple *skeleton = scheduler.skeleton();
+
+	SECTION("the root keeps the classic form, without the arena")
+	{
+		scheduler.choose_form(*FakeKernelBtf::linux_7_3().load());
+		CHECK(bpf_map__autocreate(skeleton->maps.simple_ops));
+		CHECK_FALSE(bpf_map__autocreate(skeleton->maps.simple_cid_ops));
+		CHECK_FALSE(bpf_map__autocreate(skeleton->maps.arena));
+	}
+
+	SECTION("a child on 7.3: the cid form with its cgroup, and the arena the kernel wants")
+	{
+		scheduler.place({.depth = 1, .cgroup_id = 77, .cgroup_path = "/sys/fs/cgroup/b", .children = 0});
+		scheduler.choose_form(*FakeKernelBtf::linux_7_3().load());
+		CHECK_FALSE(bpf_map__autocreate(skeleton->maps.simple_ops));
+		CHECK(bpf_map__autocreate(skeleton->maps.simple_cid_ops));
+		CHECK(bpf_map__autocreate(skeleton->maps.arena));
+		CHECK(skeleton->struct_ops.simple_cid_ops->sub_cgroup_id == 77);
+		CHECK(skeleton->struct_ops.simple_cid_ops->exit_dump_len == skeleton->struct_ops.simple_ops->exit_dump_len);
+		CHECK(scheduler.dump().find("child scheduler of cgroup /sys/fs/cgroup/b") != std::string::npos);
+	}
+
+	SECTION("a child on 7.2 is refused, naming 7.3 and the cgroup")
+	{
+		scheduler.place({.depth = 1, .cgroup_id = 77, .cgroup_path = "/sys/fs/cgroup/b", .children = 0});
+		try {
+			scheduler.choose_form(*FakeKernelBtf::linux_7_2().load());
+			FAIL("a child was accepted on 7.2");
+		} catch (const scxr::sdk::PluginError &error) {
+			CHECK(error.status() == SCXR_ERR_KERNEL_UNSUPPORTED);
+			CHECK(std::string(error.what()).find("needs Linux 7.3") != std::string::npos);
+			CHECK(std::string(error.what()).find("/sys/fs/cgroup/b") != std::string::npos);
+		}
 	}
 }

@@ -61,3 +61,15 @@ expect_runner_exit() {
     fi
     expect_exit_code "$1" "$WAIT_RC"
 }
+
+# report_verified_insns LABEL: prints the verified instructions of every struct_ops program
+# loaded now (tests/vm/probe's bpf-stats) and their sum, as INFO lines: the verifier's cost of
+# what is loaded, for the README's figures. Nothing is judged.
+report_verified_insns() {
+    sched-probe bpf-stats "$1" >"/tmp/bpf-stats.$1" 2>&1
+    sed -n 's/^BENCH kind=bpf name=[^ ]* prog=\([^ ]*\) .*verified_insns=\([0-9]*\).*/\1 \2/p' \
+        "/tmp/bpf-stats.$1" | while read -r _prog _insns; do info "$1: $_prog $_insns"; done
+    info "$1: $(grep -c verified_insns= "/tmp/bpf-stats.$1") struct_ops programs," \
+        "$(sed -n 's/.*verified_insns=\([0-9]*\).*/\1/p' "/tmp/bpf-stats.$1" | awk '{ s += $1 } END { print s + 0 }')" \
+        "verified instructions"
+}

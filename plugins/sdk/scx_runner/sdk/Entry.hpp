@@ -20,6 +20,7 @@
 
 #include <scx_runner/exit_event.h>
 #include <scx_runner/plugin_abi.h>
+#include <scx_runner/sched_tree.h>
 
 #include <exception>
 #include <initializer_list>
@@ -30,6 +31,18 @@
 #include <string_view>
 
 namespace scxr::sdk {
+
+// What a plugin can be in a tree of schedulers (scx_runner/sched_tree.h); all of it [static].
+// roles 0: the plugin does not answer the sched-tree extension, and is only ever a single
+// scheduler.
+struct TreeRoles {
+	uint32_t roles = 0;        // SCXR_TREE_CAN_HOST | SCXR_TREE_CAN_BE_CHILD
+	uint32_t max_children = 0; // most children one node hosts; 0 without CAN_HOST
+	const char *kernel_needs = nullptr;
+};
+
+// The kernel refuses a sub-scheduler at this depth or deeper (SCX_SUB_MAX_DEPTH; the root is 0).
+inline constexpr uint32_t kMaxTreeDepth = 4;
 
 // What an entry says about its plugin; all of it [static].
 struct PluginInfo {
@@ -42,6 +55,9 @@ struct PluginInfo {
 	// The plugin's own extensions (plugin_abi.h, "Extensions"); nullptr: none. The SDK answers
 	// "scx-runner.exit-event/1" (scx_runner/exit_event.h) itself, from Scheduler::exit_event_fd().
 	const void *(*get_extension)(const char *id) = nullptr;
+	// Answered as "scx-runner.sched-tree/1" by the SDK when roles is not 0; the instance's
+	// Scheduler::place() receives the place once the SDK has checked it against these roles.
+	TreeRoles tree = {};
 };
 
 namespace detail {
@@ -56,7 +72,29 @@ struct Instance {
 	std::string last_error;
 	ExitReport exit_report;
 	size_t setting_stride = sizeof(scxr_option_setting);
+	bool placed = false; // place() succeeded once: a second place() is refused
 };
+
+// Why `where` is not a place a plugin with `roles` may take; empty when it is.
+inline std::string tree_place_problem(const char *plugin, const TreeRoles &roles, const TreePlace &where)
+{
+	const std::string name = std::string("plugin '") + plugin + "'";
+	if (where.is_child() && !(roles.roles & SCXR_TREE_CAN_BE_CHILD))
+		return name + " cannot be a child scheduler (sub-scheduler) in a tree; use it as the root";
+	if (where.depth >= kMaxTreeDepth)
+		return name + ": depth " + std::to_string(where.depth) + " is too deep: the kernel nests at most " +
+		       std::to_string(kMaxTreeDepth) + " levels (the root is depth 0)";
+	if (where.is_child() && (where.cgroup_id <= 1 || where.cgroup_path.empty()))
+		return name + ": a child needs the id and path of its cgroup (not the root cgroup)";
+	if (!where.is_child() && (where.cgroup_id != 0 || !where.cgroup_path.empty()))
+		return name + ": the root (depth 0) schedules the whole machine and takes no cgroup";
+	if (where.children > 0 && !(roles.roles & SCXR_TREE_CAN_HOST))
+		return name + " cannot host child schedulers; give its children to a plugin that can";
+	if (where.children > roles.max_children)
+		return name + ": " + std::to_string(where.children) + " children, but one node hosts at most " +
+		       std::to_string(roles.max_children);
+	return {};
+}
 
 inline Instance *unwrap(scxr_instance *instance) { return reinterpret_cast<Instance *>(instance); }
 
@@ -247,7 +285,32 @@ struct Thunks {
 			return nullptr;
 		if (std::string_view(id) == SCXR_EXIT_EVENT_EXTENSION)
 			return &kExitEvent;
+		static constexpr scxr_sched_tree_extension kSchedTree{sizeof(scxr_sched_tree_extension),
+								       info.tree.roles, info.tree.max_children,
+								       info.tree.kernel_needs, &place};
+		if (info.tree.roles != 0 && std::string_view(id) == SCXR_SCHED_TREE_EXTENSION)
+			return &kSchedTree;
 		return info.get_extension ? info.get_extension(id) : nullptr;
+	}
+
+	static scxr_status place(scxr_instance *handle, const scxr_tree_place *where) noexcept
+	{
+		if (!where || where->struct_size < sizeof(scxr_tree_place))
+			return SCXR_ERR_INVALID_ARGUMENT;
+		return guarded(handle, {State::configured}, "place", [where](Instance &instance) {
+			if (instance.placed)
+				throw PluginError(SCXR_ERR_INVALID_ARGUMENT,
+						  "place(): the instance is placed already (place() is called once)");
+			TreePlace copy;
+			copy.depth = where->depth;
+			copy.cgroup_id = where->cgroup_id;
+			copy.cgroup_path = where->cgroup_path ? where->cgroup_path : "";
+			copy.children = where->children;
+			if (const std::string problem = tree_place_problem(info.id, info.tree, copy); !problem.empty())
+				throw PluginError(SCXR_ERR_INVALID_ARGUMENT, problem);
+			instance.scheduler->place(copy);
+			instance.placed = true;
+		});
 	}
 
 	static scxr_status dump(scxr_instance *handle, scxr_write_fn write, void *context) noexcept

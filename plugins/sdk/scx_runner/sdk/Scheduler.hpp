@@ -10,6 +10,19 @@
 
 namespace scxr::sdk {
 
+// Where the host places an instance in a tree of schedulers (scx_runner/sched_tree.h), copied
+// out of the C struct: depth 0 is the root, cgroup_path is empty for the root.
+struct TreePlace {
+	uint32_t depth = 0;
+	uint64_t cgroup_id = 0;
+	std::string cgroup_path;
+	uint32_t children = 0;
+
+	bool is_child() const { return depth > 0; }
+	// Whether the node takes part in a tree at all (a child, or a root with children).
+	bool in_tree() const { return depth > 0 || children > 0; }
+};
+
 struct ExitReport {
 	bool exited = false;
 	int32_t kind = 0;
@@ -45,6 +58,11 @@ public:
 	// scx_runner/exit_event.h); -1: none, and the host polls on a timer. Called while loaded or
 	// attached; the descriptor stays the scheduler's.
 	virtual int exit_event_fd() { return -1; }
+	// Where the host will run this instance in a tree (the sched-tree/1 extension), called at
+	// most once, after configure() and before load(). The SDK has already checked the place
+	// against the plugin's TreeRoles (PluginInfo::tree); what the running kernel allows is
+	// load()'s to say. Only plugins that publish TreeRoles are placed.
+	virtual void place(const TreePlace &where) { (void)where; }
 
 protected:
 	const Host &host() const { return host_; }

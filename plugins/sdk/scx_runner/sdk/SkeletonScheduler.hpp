@@ -33,6 +33,7 @@
 #include "scx_runner/sdk/Skeleton.hpp"
 #include "scx_runner/exit_info.h"
 
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include <time.h>
@@ -91,15 +92,13 @@ protected:
 	virtual void before_attach() {}
 
 private:
-	// A sched_ext skeleton has exactly one struct_ops table: its struct_ops member holds one
-	// pointer (this fails to compile for a skeleton with several).
-	auto &struct_ops_table()
-	{
-		auto &[table] = skeleton_->struct_ops;
-		return *table;
-	}
-	// The map behind that table, which attach() enables.
+	// The struct_ops map load() creates and attach() enables. A skeleton may hold several
+	// tables (e.g. the classic and the cid form of sched_ext_ops, one of them switched off with
+	// bpf_map__set_autocreate() before load); exactly one may be left to create.
 	bpf_map *struct_ops_map();
+	// Writes exit_dump_len into every struct_ops table of the object, found by member name in
+	// the object's BTF, so that it does not matter which form of the ops a table has.
+	void set_struct_ops_exit_dump_len(uint32_t length);
 
 	// Reads what arrived on exit_events (on_exit_event gets each record); log_delay: log how
 	// long after the record it was read (poll(), not attach(), which drains old events).
@@ -125,22 +124,64 @@ Skel &SkeletonScheduler<Skel>::open_skeleton(uint64_t exit_dump_length)
 				  std::string("cannot open the ") + name_ + " BPF object: " + errno_text(errno));
 	const auto length = static_cast<uint32_t>(std::min(exit_dump_length, kMaxExitDumpLength));
 	set_exit_dump_length(skeleton_.get(), std::max<uint32_t>(length, 1));
-	struct_ops_table().exit_dump_len = std::max<uint32_t>(length, 1);
+	set_struct_ops_exit_dump_len(std::max<uint32_t>(length, 1));
 	return *skeleton_;
 }
 
 template <typename Skel>
 bpf_map *SkeletonScheduler<Skel>::struct_ops_map()
 {
-	const void *table = &struct_ops_table();
+	// Before load every table may still be set to be created: the first then stands for them
+	// (libbpf refuses to attach a table without an fd, which is the error the caller sees).
+	bpf_map *first = nullptr;
+	bpf_map *created = nullptr;
 	bpf_map *map = nullptr;
 	bpf_object__for_each_map(map, skeleton_->obj) {
+		if (bpf_map__type(map) != BPF_MAP_TYPE_STRUCT_OPS || !bpf_map__autocreate(map))
+			continue;
+		first = first ? first : map;
+		if (bpf_map__fd(map) < 0)
+			continue;
+		if (created)
+			throw PluginError(SCXR_ERR_INTERNAL, std::string("the ") + name_ +
+								     " BPF object created several struct_ops maps; switch "
+								     "off all but one before load");
+		created = map;
+	}
+	if (!first)
+		throw PluginError(SCXR_ERR_INTERNAL, std::string("the ") + name_ + " BPF object has no struct_ops map");
+	return created ? created : first;
+}
+
+template <typename Skel>
+void SkeletonScheduler<Skel>::set_struct_ops_exit_dump_len(uint32_t length)
+{
+	const btf *object_btf = bpf_object__btf(skeleton_->obj);
+	bpf_map *map = nullptr;
+	bpf_object__for_each_map(map, skeleton_->obj) {
+		if (bpf_map__type(map) != BPF_MAP_TYPE_STRUCT_OPS)
+			continue;
 		// Always a size pointer: libbpf 1.4 writes through it without a NULL check for most maps.
 		size_t size = 0;
-		if (bpf_map__type(map) == BPF_MAP_TYPE_STRUCT_OPS && bpf_map__initial_value(map, &size) == table)
-			return map;
+		auto *table = static_cast<unsigned char *>(bpf_map__initial_value(map, &size));
+		const btf_type *type = object_btf ? btf__type_by_id(object_btf, bpf_map__btf_value_type_id(map)) : nullptr;
+		if (!table || !type || !btf_is_struct(type))
+			throw PluginError(SCXR_ERR_INTERNAL, std::string("the ") + name_ +
+								     " BPF object's struct_ops table has no BTF description");
+		const btf_member *member = btf_members(type);
+		bool written = false;
+		for (unsigned i = 0; i < btf_vlen(type); ++i, ++member) {
+			const char *member_name = btf__name_by_offset(object_btf, member->name_off);
+			const size_t offset = btf_member_bit_offset(type, i) / 8;
+			if (!member_name || std::strcmp(member_name, "exit_dump_len") != 0 || offset + sizeof(length) > size)
+				continue;
+			std::memcpy(table + offset, &length, sizeof(length));
+			written = true;
+		}
+		if (!written)
+			throw PluginError(SCXR_ERR_INTERNAL, std::string("the ") + name_ +
+								     " BPF object's struct_ops table has no exit_dump_len");
 	}
-	throw PluginError(SCXR_ERR_INTERNAL, std::string("the ") + name_ + " BPF object has no struct_ops map");
 }
 
 template <typename Skel>
