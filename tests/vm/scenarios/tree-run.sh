@@ -1,0 +1,120 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Linux 7.3: one runner runs a tree of schedulers from one profile: our qmap at the root (cid
+# form, hosting) and our qmap as a child on each of cgroups a and b, both
+# cgroups created by the runner.
+#
+# 1. `check` prints the tree and refuses a ninth child of qmap (it hosts eight).
+# 2. The kernel shows root/ops = qmap and root/sub/sub-<id>/ops for each child; the runner
+#    prints stats per node.
+# 3. The qmap child errors (error_after_enqueues) while a workload runs in its cgroup: the runner
+#    restarts it by its own [restart] table, then leaves it down once its budget is spent; the
+#    root and child b run on and the root's enable_seq never moves.
+# 4. SIGHUP after the profile changed b's slice swaps that child only.
+# 5. SIGINT detaches the whole tree: state disabled, exit code 0.
+. /usr/share/scxtest/scenarios/qmap-lib.sh
+
+if ! grep -q sub_caps_updated /sys/kernel/btf/vmlinux 2>/dev/null; then
+    fail "this scenario needs Linux 7.3 (struct sched_ext_ops_cid with sub_caps_updated)"
+    finish
+fi
+CGROUP_ROOT=/sys/fs/cgroup
+mkdir -p "$CGROUP_ROOT"
+grep -q " $CGROUP_ROOT cgroup2 " /proc/mounts || mount -t cgroup2 none "$CGROUP_ROOT"
+CHILD_TIMEOUT=150
+
+sub_ops_file() { echo "$SCX_SYSFS/root/sub/sub-$(stat -c %i "$CGROUP_ROOT/$1")/ops"; }
+
+# tree_profile FILE B_SLICE: the tree, with b's slice given.
+tree_profile() {
+    cat >"$1" <<PROFILE
+plugin = "qmap"
+[runner]
+stats_interval = "1s"
+stats_format = "json"
+
+[[child]]
+cgroup = "a"
+create_cgroup = true
+plugin = "qmap"
+[child.options]
+error_after_enqueues = 300
+[child.restart]
+initial_delay = "1s"
+max_restarts = 1
+window = "10m"
+
+[[child]]
+cgroup = "b"
+create_cgroup = true
+plugin = "qmap"
+[child.options]
+slice = "$2"
+PROFILE
+}
+
+# --- 1. check ------------------------------------------------------------------------------
+tree_profile /tmp/tree.toml 5ms
+run_runner check /tmp/tree.toml
+expect_exit_code ok "$RUNNER_RC"
+check "check shows child a" grep -q "child a (/sys/fs/cgroup/a, created if missing)" "$RUNNER_OUT"
+check "check shows child b" grep -q "child b (/sys/fs/cgroup/b" "$RUNNER_OUT"
+
+{
+    echo 'plugin = "qmap"'
+    for n in 1 2 3 4 5 6 7 8 9; do
+        printf '[[child]]\ncgroup = "n%s"\ncreate_cgroup = true\nplugin = "simple"\n' "$n"
+    done
+} >/tmp/nine.toml
+run_runner check /tmp/nine.toml
+expect_exit_code bad_profile "$RUNNER_RC"
+check "check refuses the ninth child" grep -q "hosts at most 8 children on one node, and this one has 9" "$RUNNER_OUT"
+check "check names the file" grep -q "/tmp/nine.toml" "$RUNNER_OUT"
+
+# --- 2. the tree runs ------------------------------------------------------------------------
+run_runner_bg /tmp/tree.toml
+expect_state enabled "$QMAP_ATTACH_TIMEOUT"
+expect_ops qmap
+seq_before=$(scx_enable_seq)
+check "the kernel shows qmap on cgroup a" wait_until "$CHILD_TIMEOUT" _sysfs_is "$(sub_ops_file a)" qmap
+check "the kernel shows qmap on cgroup b" wait_until "$CHILD_TIMEOUT" _sysfs_is "$(sub_ops_file b)" qmap
+check "the runner says child a attached" wait_for_file_text "$RUNNER_OUT" "qmap (a): attached below its parent" 10
+check "the runner says child b attached" wait_for_file_text "$RUNNER_OUT" "qmap (b): attached below its parent" 10
+check "stats lines name node a" wait_for_file_text "$RUNNER_OUT" '"node":"a"' 10
+check "stats lines name node b" wait_for_file_text "$RUNNER_OUT" '"node":"b"' 10
+check "the root qmap counts two children" wait_for_file_text "$RUNNER_OUT" '"children":2' 10
+
+# --- 3. the qmap child errors, restarts once, then stays down --------------------------------
+WORKLOAD_OUT=/tmp/workload-a.out
+sh -c "echo \$\$ >$CGROUP_ROOT/a/cgroup.procs && exec sched-workload --threads 2 --spinners 1 --seconds 40" \
+    >"$WORKLOAD_OUT" 2>&1 &
+WORKLOAD_PID=$!
+check "child a exited with an error" wait_for_file_text "$RUNNER_OUT" "qmap (a): the child scheduler exited: error" 60
+check "the runner restarts child a" wait_for_file_text "$RUNNER_OUT" "qmap (a): restarting (restart 1 of this child)" 30
+check "child a attached again" wait_until 60 sh -c "[ \$(grep -c 'qmap (a): attached below its parent' $RUNNER_OUT) -ge 2 ]"
+check "its budget is spent after the second error" \
+    wait_for_file_text "$RUNNER_OUT" "qmap (a): not restarting:" 90
+check "root/sub for a is gone" wait_until 10 sh -c "[ ! -e $(sub_ops_file a) ]"
+check "the root is still enabled" [ "$(scx_state)" = enabled ]
+check "the root is still qmap" [ "$(scx_root_ops)" = qmap ]
+check "child b still runs qmap" _sysfs_is "$(sub_ops_file b)" qmap
+check "the root's enable_seq is unchanged ($seq_before)" [ "$(scx_enable_seq)" = "$seq_before" ]
+check "the runner is still running" [ -d "/proc/$RUNNER_PID" ]
+expect_workload_done 90
+
+# --- 4. SIGHUP swaps one child ---------------------------------------------------------------
+tree_profile /tmp/tree.toml 2ms
+kill -HUP "$RUNNER_PID"
+check "the runner swaps child b" wait_for_file_text "$RUNNER_OUT" "qmap (b): swapped qmap -> qmap" "$CHILD_TIMEOUT"
+check "the kernel still shows qmap on cgroup b" wait_until 30 _sysfs_is "$(sub_ops_file b)" qmap
+check "the root did not swap" sh -c "! grep -q 'SIGHUP: swapping' $RUNNER_OUT"
+check "the root's enable_seq is still $seq_before" [ "$(scx_enable_seq)" = "$seq_before" ]
+
+# --- 5. SIGINT stops the tree ----------------------------------------------------------------
+kill -INT "$RUNNER_PID"
+wait_pid_exit "$RUNNER_PID" 60
+check "the runner exited 0 after SIGINT" [ "$WAIT_RC" -eq 0 ]
+check "sched_ext is disabled" wait_until 10 _sysfs_is "$SCX_SYSFS/state" disabled
+show_output "$RUNNER_OUT"
+info "kernel log tail:"; dmesg | tail -n 15 | sed 's/^/  | /'
+finish
