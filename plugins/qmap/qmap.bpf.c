@@ -121,7 +121,8 @@ _Static_assert(sizeof(struct qmap_arena) <
 		       (unsigned long long)QMAP_ARENA_MAX_PAGES * SCXR_ARENA_PAGE_SIZE,
 	       "struct qmap_arena must leave room in the arena for the task_ctx slab");
 _Static_assert(QMAP_OPS_SWITCH_PARTIAL == SCX_OPS_SWITCH_PARTIAL &&
-		       QMAP_OPS_ALWAYS_ENQ_IMMED == SCX_OPS_ALWAYS_ENQ_IMMED,
+		       QMAP_OPS_ALWAYS_ENQ_IMMED == SCX_OPS_ALWAYS_ENQ_IMMED &&
+		       QMAP_OPS_TID_TO_TASK == SCX_OPS_TID_TO_TASK,
 	       "qmap.h's copies of the ops flags must match vmlinux.h");
 _Static_assert(sizeof(struct task_ctx) <= SCXR_ARENA_PAGE_SIZE,
 	       "slab sizing assumes several task_ctx per page");
@@ -515,29 +516,23 @@ static __always_inline u32 lowest_bit(u64 word)
  *
  * Both go through compare-and-swap: the x86 JIT has no fetching AND/OR on
  * arena memory ("BPF_ATOMIC stores into arena is not allowed"), only ADD,
- * XCHG and CMPXCHG. A lost race retries a few times; after that the cid
- * counts as taken (or, for update_idle, the next transition fixes the bit).
+ * XCHG and CMPXCHG. update_idle retries a lost race a few times (after that
+ * the next transition fixes the bit); a claim does not retry.
  */
-enum { IDLE_CAS_TRIES = 8 };
+enum { IDLE_CAS_TRIES = 4 };
 
+/* One compare-and-swap: a claim that loses a race takes the cid as busy, as it now is. */
 static __always_inline bool claim_idle_cid(s32 cid)
 {
 	u64 __arena *word;
 	u64 bit, old;
-	int try;
 
 	if (cid < 0 || cid >= QMAP_MAX_CPUS)
 		return false;
 	word = &qa.idle_cids[cid / 64];
 	bit = 1ULL << (cid & 63);
-	for (try = 0; try < IDLE_CAS_TRIES; try++) {
-		old = *word;
-		if (!(old & bit))
-			return false;
-		if (__sync_val_compare_and_swap(word, old, old & ~bit) == old)
-			return true;
-	}
-	return false;
+	old = *word;
+	return (old & bit) && __sync_val_compare_and_swap(word, old, old & ~bit) == old;
 }
 
 static __always_inline void mark_cid_idle(s32 cid, bool idle)
@@ -558,8 +553,12 @@ static __always_inline void mark_cid_idle(s32 cid, bool idle)
 	}
 }
 
-/* The cid form's scx_bpf_pick_idle_cpu(): claims the lowest idle cid of a word that @p may use. */
-static s32 pick_idle_cid(struct task_struct *p)
+/*
+ * The cid form's scx_bpf_pick_idle_cpu(): claims the lowest idle cid of a word that @p may use.
+ * A global function, which the verifier checks once on its own instead of once per call site
+ * (enqueue calls it on two paths).
+ */
+__hidden s32 pick_idle_cid(struct task_struct *p __arg_trusted)
 {
 	u32 nr_words = (qa.nr_cpu_ids + 63) / 64, word;
 
@@ -1912,8 +1911,14 @@ SCXR_OPS_DEFINE(qmap_ops,
 		.timeout_ms		= 5000U,
 		.name			= "qmap");
 
-/* The cid form (Linux 7.3): a root or a child, and a host of children. */
+/*
+ * The cid form (Linux 7.3): a root or a child, and a host of children. A child
+ * may ask for SCX_OPS_TID_TO_TASK (the kernel's own qmap does) only when the
+ * root has it, so the table sets it: it costs the kernel a tid hash, and it
+ * keeps qmap a root that any child can attach below.
+ */
 SCXR_OPS_CID_DEFINE(qmap_cid_ops,
+		.flags			= SCX_OPS_TID_TO_TASK,
 		.select_cid		= (void *)qmap_select_cid,
 		.enqueue		= (void *)qmap_cid_enqueue,
 		.dequeue		= (void *)qmap_cid_dequeue,

@@ -64,6 +64,7 @@
  */
 #define QMAP_OPS_SWITCH_PARTIAL		(1ull << 3)
 #define QMAP_OPS_ALWAYS_ENQ_IMMED	(1ull << 7)
+#define QMAP_OPS_TID_TO_TASK		(1ull << 8)	/* the cid table sets it itself */
 
 struct qmap_fifo;
 

@@ -128,7 +128,8 @@ TEST_CASE("qmap writes every option into the opened skeleton", "[qmap][options]"
 
 		// The cid form gets the same table values, and hosts children.
 		const auto &cid_ops = *skeleton->struct_ops.qmap_cid_ops;
-		CHECK(cid_ops.flags == 0);
+		// A child may ask for TID_TO_TASK only below a root that has it (the kernel's qmap does).
+		CHECK(cid_ops.flags == QMAP_OPS_TID_TO_TASK);
 		CHECK(cid_ops.sub_cgroup_id == 0);
 		CHECK(cid_ops.exit_dump_len == 32768);
 		CHECK(cid_ops.timeout_ms == 5000);
@@ -181,7 +182,7 @@ TEST_CASE("qmap writes every option into the opened skeleton", "[qmap][options]"
 		CHECK(ops.flags == (QMAP_OPS_SWITCH_PARTIAL | QMAP_OPS_ALWAYS_ENQ_IMMED));
 		CHECK(ops.exit_dump_len == 4096);
 		const auto &cid_ops = *skeleton->struct_ops.qmap_cid_ops;
-		CHECK(cid_ops.flags == (QMAP_OPS_SWITCH_PARTIAL | QMAP_OPS_ALWAYS_ENQ_IMMED));
+		CHECK(cid_ops.flags == (QMAP_OPS_SWITCH_PARTIAL | QMAP_OPS_ALWAYS_ENQ_IMMED | QMAP_OPS_TID_TO_TASK));
 		CHECK(cid_ops.exit_dump_len == 4096);
 		CHECK(bpf_map__value_size(skeleton->maps.data_exit_dump) == 4096);
 	}
