@@ -41,9 +41,11 @@
 #define __arena_global __attribute__((address_space(1)))
 
 /*
- * Userspace maps the arena at this fixed address, and BPF sees the same
- * addresses, so both sides can follow pointers stored in the arena. The
- * value must lie in the user half of the address space on each architecture.
+ * Userspace maps the arena at its map_extra address, and BPF sees the same
+ * addresses, so both sides can follow pointers stored in the arena. This is
+ * the object's default; the plugin SDK gives each loaded instance a window of
+ * its own instead (sdk/ArenaPlacement.hpp), so that several instances live in
+ * one process. It must lie in the user half of the address space.
  */
 #if defined(__TARGET_ARCH_arm64) || defined(__aarch64__)
 #define SCXR_ARENA_MAP_EXTRA (1ull << 32)

@@ -76,6 +76,9 @@ run_runner_bg /tmp/tree.toml
 expect_state enabled "$QMAP_ATTACH_TIMEOUT"
 expect_ops qmap
 seq_before=$(scx_enable_seq)
+# The runner creates the cgroups (create_cgroup) just before each child's load.
+check "the runner created cgroups a and b" \
+    wait_until "$CHILD_TIMEOUT" sh -c "[ -d $CGROUP_ROOT/a ] && [ -d $CGROUP_ROOT/b ]"
 check "the kernel shows qmap on cgroup a" wait_until "$CHILD_TIMEOUT" _sysfs_is "$(sub_ops_file a)" qmap
 check "the kernel shows qmap on cgroup b" wait_until "$CHILD_TIMEOUT" _sysfs_is "$(sub_ops_file b)" qmap
 check "the runner says child a attached" wait_for_file_text "$RUNNER_OUT" "qmap (a): attached below its parent" 10

@@ -27,6 +27,7 @@
 //
 // Include BpfTypes.hpp, exit_info.h and the skeleton header before instantiating this.
 
+#include "scx_runner/sdk/ArenaPlacement.hpp"
 #include "scx_runner/sdk/Options.hpp"
 #include "scx_runner/sdk/PluginError.hpp"
 #include "scx_runner/sdk/Scheduler.hpp"
@@ -188,7 +189,15 @@ template <typename Skel>
 void SkeletonScheduler<Skel>::load()
 {
 	before_load();
-	if (const int error = Skel::load(skeleton_.get()); error)
+	ArenaPlacement arenas;
+	if (const int error = arenas.reserve(skeleton_->obj); error) {
+		arenas.release(false);
+		throw PluginError(SCXR_ERR_INTERNAL, std::string("cannot place the ") + name_ +
+							     " BPF arena in this process: " + errno_text(error));
+	}
+	const int load_error = Skel::load(skeleton_.get());
+	arenas.release(load_error == 0);
+	if (const int error = load_error; error)
 		throw PluginError(status_for_load_error(error), std::string("the kernel did not accept the ") + name_ +
 									" BPF scheduler: " + errno_text(error));
 	if constexpr (requires { skeleton_->maps.exit_events; }) {
