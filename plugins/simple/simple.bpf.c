@@ -164,7 +164,20 @@ void BPF_STRUCT_OPS(simple_running, struct task_struct *p)
 	simple_running_task(p);
 }
 
-static __always_inline void simple_stopping_task(struct task_struct *p)
+/*
+ * The cid form's programs may not write a task's sched_ext fields directly (the
+ * verifier refuses the store): they go through the kfunc, which the classic
+ * form's older kernels may lack.
+ */
+static __always_inline void simple_set_vtime(struct task_struct *p, u64 vtime, bool cid_form)
+{
+	if (cid_form)
+		scx_bpf_task_set_dsq_vtime(p, vtime);
+	else
+		p->scx.dsq_vtime = vtime;
+}
+
+static __always_inline void simple_stopping_task(struct task_struct *p, bool cid_form)
 {
 	u64 used_ns;
 
@@ -181,12 +194,12 @@ static __always_inline void simple_stopping_task(struct task_struct *p)
 	used_ns = slice_ns - p->scx.slice;
 
 	/* Heavier tasks age more slowly, so they get proportionally more CPU. */
-	p->scx.dsq_vtime += used_ns * NICE_0_WEIGHT / p->scx.weight;
+	simple_set_vtime(p, p->scx.dsq_vtime + used_ns * NICE_0_WEIGHT / p->scx.weight, cid_form);
 }
 
 void BPF_STRUCT_OPS(simple_stopping, struct task_struct *p, bool runnable)
 {
-	simple_stopping_task(p);
+	simple_stopping_task(p, false);
 }
 
 void BPF_STRUCT_OPS(simple_enable, struct task_struct *p)
@@ -250,12 +263,12 @@ void BPF_STRUCT_OPS(simple_cid_running, struct task_struct *p)
 
 void BPF_STRUCT_OPS(simple_cid_stopping, struct task_struct *p, bool runnable)
 {
-	simple_stopping_task(p);
+	simple_stopping_task(p, true);
 }
 
 void BPF_STRUCT_OPS(simple_cid_enable, struct task_struct *p, struct scx_enable_args *args)
 {
-	p->scx.dsq_vtime = vtime_now;
+	simple_set_vtime(p, vtime_now, true);
 }
 
 void BPF_STRUCT_OPS(simple_cid_dump, struct scx_dump_ctx *dctx)

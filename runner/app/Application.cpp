@@ -473,6 +473,9 @@ void write_runner_text(std::ostream &out, const ControlReply &reply)
 			   reply_text(reply, "failed_swaps"), reply_text(reply, "swap_mode"),
 			   reply.find_string("last_gap") ? ", last gap " + *reply.find_string("last_gap") : "");
 	out << fmt::format("  restarts: {}\n", reply_text(reply, "restarts"));
+	if (const ControlReply::Object *children = reply.find_object("children"))
+		for (const auto &[name, what] : *children)
+			out << fmt::format("  child {}: {}\n", name, what);
 	if (const std::string *swap = reply.find_string("swap"))
 		out << fmt::format("  swap: {}\n", *swap);
 }

@@ -396,7 +396,7 @@ ControlReply ActiveScheduler::status(Clock::time_point now) const
 	if (!children_.empty()) {
 		ControlReply::Object nodes;
 		for (const std::unique_ptr<ChildScheduler> &child : children_)
-			child->add_status(nodes);
+			child->add_status(nodes, "/sys/kernel/sched_ext/root");
 		reply.set("children", std::move(nodes));
 	}
 	return reply;

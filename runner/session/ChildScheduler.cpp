@@ -2,6 +2,7 @@
 #include "session/ChildScheduler.hpp"
 
 #include "base/RunnerError.hpp"
+#include "kernel/CgroupDirectory.hpp"
 #include "output/ErrorPrinter.hpp"
 #include "output/ExitReportPrinter.hpp"
 #include "output/LiveDumpPrinter.hpp"
@@ -13,6 +14,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <fstream>
 #include <iterator>
 #include <utility>
 
@@ -224,12 +226,17 @@ const char *ChildScheduler::state_name() const
 	return "unknown";
 }
 
-void ChildScheduler::add_status(ControlReply::Object &nodes) const
+void ChildScheduler::add_status(ControlReply::Object &nodes, const std::filesystem::path &parent_sysfs) const
 {
-	nodes.emplace_back(name_, fmt::format("{} {}, cgroup {}, {} restart(s), {} swap(s)", node_.plugin->id(),
-					      state_name(), node_.cgroup_dir.string(), restarts_, swaps_));
+	const std::optional<uint64_t> id = CgroupDirectory::id_of(node_.cgroup_dir);
+	const std::filesystem::path sysfs = parent_sysfs / "sub" / fmt::format("sub-{}", id.value_or(0));
+	std::string kernel_ops;
+	std::ifstream(sysfs / "ops") >> kernel_ops;
+	nodes.emplace_back(name_, fmt::format("{} {} (kernel: {}), cgroup {}, {} restart(s), {} swap(s)", node_.plugin->id(),
+					      state_name(), kernel_ops.empty() ? "none" : kernel_ops,
+					      node_.cgroup_dir.string(), restarts_, swaps_));
 	for (const std::unique_ptr<ChildScheduler> &child : children_)
-		child->add_status(nodes);
+		child->add_status(nodes, sysfs);
 }
 
 void ChildScheduler::swap_to(ResolvedNode candidate, Clock::time_point now)

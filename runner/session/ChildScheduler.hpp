@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -66,8 +67,10 @@ public:
 	void add_stats(StatsSnapshot &snapshot);
 	void print_stats(StatsPrinter &printer, StatsFormat format, Clock::time_point now);
 	void print_live_dump(std::ostream &out);
-	// One status entry per node of the subtree: name -> "qmap attached, 1 restart".
-	void add_status(ControlReply::Object &nodes) const;
+	// One status entry per node of the subtree: name -> what the runner runs there beside
+	// what the kernel shows (parent_sysfs/sub/sub-<cgroup id>/ops; parent_sysfs is the
+	// parent's directory under /sys/kernel/sched_ext, root for the root).
+	void add_status(ControlReply::Object &nodes, const std::filesystem::path &parent_sysfs) const;
 
 	// Moves running children to the candidate tree below the same parent: children whose
 	// cgroup left the profile stop, new ones start, changed ones (plugin, options or plugin

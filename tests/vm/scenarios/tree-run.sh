@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Linux 7.3: one runner runs a tree of schedulers from one profile: our qmap at the root (cid
-# form, hosting) and our qmap as a child on each of cgroups a and b, both
-# cgroups created by the runner.
+# form, hosting), our qmap as a child on each of cgroups a and b and our simple as a child on
+# cgroup c, all three cgroups created by the runner.
 #
 # 1. `check` prints the tree and refuses a ninth child of qmap (it hosts eight).
 # 2. The kernel shows root/ops = qmap and root/sub/sub-<id>/ops for each child; the runner
@@ -50,6 +50,11 @@ create_cgroup = true
 plugin = "qmap"
 [child.options]
 slice = "$2"
+
+[[child]]
+cgroup = "c"
+create_cgroup = true
+plugin = "simple"
 PROFILE
 }
 
@@ -77,15 +82,21 @@ expect_state enabled "$QMAP_ATTACH_TIMEOUT"
 expect_ops qmap
 seq_before=$(scx_enable_seq)
 # The runner creates the cgroups (create_cgroup) just before each child's load.
-check "the runner created cgroups a and b" \
-    wait_until "$CHILD_TIMEOUT" sh -c "[ -d $CGROUP_ROOT/a ] && [ -d $CGROUP_ROOT/b ]"
+check "the runner created cgroups a, b and c" \
+    wait_until "$CHILD_TIMEOUT" sh -c "[ -d $CGROUP_ROOT/a ] && [ -d $CGROUP_ROOT/b ] && [ -d $CGROUP_ROOT/c ]"
 check "the kernel shows qmap on cgroup a" wait_until "$CHILD_TIMEOUT" _sysfs_is "$(sub_ops_file a)" qmap
 check "the kernel shows qmap on cgroup b" wait_until "$CHILD_TIMEOUT" _sysfs_is "$(sub_ops_file b)" qmap
+check "the kernel shows simple on cgroup c" wait_until "$CHILD_TIMEOUT" _sysfs_is "$(sub_ops_file c)" simple
 check "the runner says child a attached" wait_for_file_text "$RUNNER_OUT" "qmap (a): attached below its parent" 10
 check "the runner says child b attached" wait_for_file_text "$RUNNER_OUT" "qmap (b): attached below its parent" 10
 check "stats lines name node a" wait_for_file_text "$RUNNER_OUT" '"node":"a"' 10
 check "stats lines name node b" wait_for_file_text "$RUNNER_OUT" '"node":"b"' 10
-check "the root qmap counts two children" wait_for_file_text "$RUNNER_OUT" '"children":2' 10
+scx-runner status >/tmp/status.tree 2>&1
+show_output /tmp/status.tree
+check "status shows child a as the kernel does" grep -q "child a: qmap attached (kernel: qmap)" /tmp/status.tree
+check "status shows child b as the kernel does" grep -q "child b: qmap attached (kernel: qmap)" /tmp/status.tree
+check "status shows child c as the kernel does" grep -q "child c: simple attached (kernel: simple)" /tmp/status.tree
+check "the root qmap counts three children" wait_for_file_text "$RUNNER_OUT" '"children":3' 10
 
 # --- 3. the qmap child errors, restarts once, then stays down --------------------------------
 WORKLOAD_OUT=/tmp/workload-a.out
@@ -101,6 +112,7 @@ check "root/sub for a is gone" wait_until 10 sh -c "[ ! -e $(sub_ops_file a) ]"
 check "the root is still enabled" [ "$(scx_state)" = enabled ]
 check "the root is still qmap" [ "$(scx_root_ops)" = qmap ]
 check "child b still runs qmap" _sysfs_is "$(sub_ops_file b)" qmap
+check "child c still runs simple" _sysfs_is "$(sub_ops_file c)" simple
 check "the root's enable_seq is unchanged ($seq_before)" [ "$(scx_enable_seq)" = "$seq_before" ]
 check "the runner is still running" [ -d "/proc/$RUNNER_PID" ]
 expect_workload_done 90
