@@ -1378,6 +1378,8 @@ static void print_cids(void)
 
 void BPF_STRUCT_OPS(qmap_cid_online, s32 cid)
 {
+	/* print_cids() reads the arena: the program must name it. */
+	USE_ARENA();
 	if (!print_msgs)
 		return;
 	bpf_printk("CID %d coming online", cid);
@@ -1386,6 +1388,8 @@ void BPF_STRUCT_OPS(qmap_cid_online, s32 cid)
 
 void BPF_STRUCT_OPS(qmap_cid_offline, s32 cid)
 {
+	/* print_cids() reads the arena: the program must name it. */
+	USE_ARENA();
 	if (!print_msgs)
 		return;
 	bpf_printk("CID %d going offline", cid);
