@@ -19,8 +19,8 @@ kill -INT "$RUNNER_PID"
 wait_pid_exit "$RUNNER_PID" 30
 check "the runner exited 0 after SIGINT" [ "$WAIT_RC" -eq 0 ]
 expect_state disabled 5
-check "print_messages printed the CPU map to the trace buffer" \
-    sh -c 'mount -t tracefs none /sys/kernel/tracing 2>/dev/null; grep -q "CPUS: |" /sys/kernel/tracing/trace'
+check "print_messages printed the CPU (or, in the cid form, cid) map to the trace buffer" \
+    sh -c 'mount -t tracefs none /sys/kernel/tracing 2>/dev/null; grep -qE "(CPUS|CIDS): \|" /sys/kernel/tracing/trace'
 
 # switch_partial: only SCHED_EXT tasks move, and the runner itself (-1) may not.
 qmap_profile /tmp/qmap-partial.toml 'switch_partial = true' 'disallow_tgid = -1'
