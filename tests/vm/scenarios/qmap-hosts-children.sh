@@ -18,16 +18,11 @@ if ! grep -q sub_caps_updated /sys/kernel/btf/vmlinux 2>/dev/null; then
     finish
 fi
 
-CGROUP_ROOT=/sys/fs/cgroup
-mkdir -p "$CGROUP_ROOT"
-grep -q " $CGROUP_ROOT cgroup2 " /proc/mounts || mount -t cgroup2 none "$CGROUP_ROOT"
+mount_cgroup2
 echo +cpu >"$CGROUP_ROOT/cgroup.subtree_control" 2>/dev/null || info "no cpu controller: every child weighs 100"
 
 # The kernel's qmap loads in several seconds under TCG (about 100k verified instructions).
 CHILD_TIMEOUT=150
-
-# sub_ops_file NAME: the kernel's ops file for the child on cgroup NAME.
-sub_ops_file() { echo "$SCX_SYSFS/root/sub/sub-$(stat -c %i "$CGROUP_ROOT/$1")/ops"; }
 
 # start_child NAME: creates cgroup NAME and starts the kernel's scx_qmap on it. Sets CHILD_PID.
 start_child() {

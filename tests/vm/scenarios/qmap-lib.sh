@@ -35,6 +35,22 @@ stat_values() {
         | sed -n "s/.*\"$1\":\(-\{0,1\}[0-9][0-9]*\).*/\1/p"
 }
 
+# node_stat_values NODE NAME: stat_values for one node of a tree: the child on cgroup NODE, or
+# the root when NODE is empty (its lines carry no "node" key).
+node_stat_values() {
+    if [ -z "$1" ]; then
+        grep '^{"timestamp"' "$RUNNER_OUT" | grep -v '"node":'
+    else
+        grep "^{\"timestamp\".*\"node\":\"$1\"" "$RUNNER_OUT"
+    fi | sed -n 's/.*"stats":{\([^}]*\)}.*/\1/p' | sed -n "s/.*\"$2\":\(-\{0,1\}[0-9][0-9]*\).*/\1/p"
+}
+
+# node_stat_last NODE NAME: the last value printed for NAME by that node, 0 before any.
+node_stat_last() {
+    _value=$(node_stat_values "$1" "$2" | tail -n 1)
+    echo "${_value:-0}"
+}
+
 # stat_last NAME: the last value printed for stat NAME, or empty.
 stat_last() { stat_values "$1" | tail -n 1; }
 
@@ -73,3 +89,12 @@ report_verified_insns() {
         "$(sed -n 's/.*verified_insns=\([0-9]*\).*/\1/p' "/tmp/bpf-stats.$1" | awk '{ s += $1 } END { print s + 0 }')" \
         "verified instructions"
 }
+
+# Trees: the cgroup2 mount the children's cgroups live under (mounted here when the guest's init
+# did not), and sub_ops_file NAME: the kernel's ops file for the child on cgroup NAME.
+CGROUP_ROOT=/sys/fs/cgroup
+mount_cgroup2() {
+    mkdir -p "$CGROUP_ROOT"
+    grep -q " $CGROUP_ROOT cgroup2 " /proc/mounts || mount -t cgroup2 none "$CGROUP_ROOT"
+}
+sub_ops_file() { echo "$SCX_SYSFS/root/sub/sub-$(stat -c %i "$CGROUP_ROOT/$1")/ops"; }
