@@ -178,6 +178,13 @@ kill -INT "$RUNNER_PID"
 wait_pid_exit "$RUNNER_PID" 60
 check "the runner exited 0 after SIGINT" [ "$WAIT_RC" -eq 0 ]
 check "sched_ext is disabled" wait_until 10 _sysfs_is "$SCX_SYSFS/state" disabled
+# last_line_number PATTERN: the line of RUNNER_OUT that last matched PATTERN, 0 if none.
+last_line_number() { grep -n -- "$1" "$RUNNER_OUT" | tail -n 1 | cut -d: -f1 | grep . || echo 0; }
+leaves_line=$(last_line_number '\(qmap (b)\|simple (c)\): .*, detaching')
+root_line=$(last_line_number 'qmap: .*, detaching')
+info "the last child detached at line $leaves_line of the runner's output, the root at $root_line"
+_in_order() { [ "$1" -gt 0 ] && [ "$2" -gt "$1" ]; }
+check "the leaves detach before the root" _in_order "$leaves_line" "$root_line"
 show_output "$RUNNER_OUT"
 info "kernel log tail:"; dmesg | tail -n 15 | sed 's/^/  | /'
 finish
