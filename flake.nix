@@ -78,6 +78,8 @@
               (onlyPrograms pkgs.pkgsStatic.busybox [ "busybox" ])
               pkgs.cpio
               (onlyPrograms pkgs.glibc [ "ldd" ])
+              # the metrics scenario checks /metrics with the Prometheus project's own checker
+              (onlyPrograms pkgs.prometheus.cli [ "promtool" ])
               # devhost tests
               pkgs.git
               (onlyPrograms pkgs.systemd [ "systemd-analyze" ])

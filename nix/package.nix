@@ -17,6 +17,9 @@
   tomlplusplus,
   spdlog,
   nlohmann_json,
+  httplib,
+  openssl,
+  cmake,
   catch2_3,
 }:
 
@@ -49,7 +52,10 @@ stdenv.mkDerivation (finalAttrs: {
     ninja
     pkg-config
     bpftools # bpftool: links the BPF objects and writes their skeletons
+    cmake # meson finds nixpkgs' httplib through its CMake package
   ];
+  # cmake is here for dependency lookups only; the build itself is meson's.
+  dontUseCmakeConfigure = true;
 
   buildInputs = [
     libbpf
@@ -58,6 +64,10 @@ stdenv.mkDerivation (finalAttrs: {
     tomlplusplus
     spdlog # propagates fmt
     nlohmann_json # header-only; every JSON the runner reads or writes
+    # The metrics module (runner/http): header-only httplib, and OpenSSL, which nixpkgs' httplib
+    # is built with and so asks its users to link.
+    httplib
+    openssl
   ];
 
   checkInputs = [ catch2_3 ];

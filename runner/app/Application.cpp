@@ -2,6 +2,7 @@
 #include "app/Application.hpp"
 
 #include "app/Monitor.hpp"
+#include "control/MetricsEndpoint.hpp"
 #include "control/StatsProtocol.hpp"
 
 #include "control/ControlClient.hpp"
@@ -18,6 +19,10 @@
 #include "base/RunnerError.hpp"
 #include "session/Session.hpp"
 #include "session/SignalFd.hpp"
+
+#ifndef SCXR_MODULE_DIR
+#error "the build defines SCXR_MODULE_DIR, the directory the runner's own modules are installed to"
+#endif
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -413,6 +418,8 @@ ExitCode Application::run(const CliOptions &options)
 	session_settings.watch = options.watch;
 	session_settings.control_socket = options.control_socket;
 	session_settings.stats_socket = stats_socket_path(initial.runner);
+	session_settings.metrics = initial.runner.effective_metrics();
+	session_settings.metrics_module_paths = MetricsEndpoint::default_module_paths(SCXR_MODULE_DIR);
 
 	LibbpfLog libbpf_log;
 	SignalFd signals({SIGINT, SIGTERM, SIGUSR1, SIGHUP});

@@ -196,6 +196,20 @@ const std::vector<FlagDescriptor> &flag_table()
 					 usage_error(fmt::format("{} {}: expected an absolute path or \"off\"", flag, path));
 			 },
 		 .given = [](const CliOptions &options) { return options.runner_overrides.stats_socket.has_value(); }},
+		{.name = "--metrics",
+		 .value_name = "ADDRESS",
+		 .help = "serve /metrics (Prometheus text format) on ADDRESS:\n"
+			 "PORT (loopback) or HOST:PORT; \"off\" turns it off (default off)",
+		 .commands = {Command::run},
+		 .commands_text = "when running a profile",
+		 .apply =
+			 [](ParseState &state, const std::string &flag, const std::string &address) {
+				 state.options.runner_overrides.metrics = RunnerSettings::parse_metrics(address);
+				 if (!state.options.runner_overrides.metrics)
+					 usage_error(fmt::format("{} {}: expected {} or \"off\"", flag, address,
+								 MetricsAddress::kForms));
+			 },
+		 .given = [](const CliOptions &options) { return options.runner_overrides.metrics.has_value(); }},
 		{.name = "--swap-mode",
 		 .value_name = "MODE",
 		 .help = "pre-verified (default): verify the new scheduler while the old\n"

@@ -41,6 +41,9 @@ enum class ExitCode : int {
 	internal = 13,
 	// status/switch: no running runner to talk to, or the control request failed.
 	control_failed = 14,
+	// --metrics (or [runner] metrics): the endpoint could not be served, because the address
+	// cannot be bound or the metrics module is missing or unsafe. Nothing was attached.
+	metrics_failed = 15,
 };
 
 constexpr int to_int(ExitCode code) { return static_cast<int>(code); }

@@ -439,6 +439,7 @@ private:
 				   [&](const toml::key &, const toml::node &value) { read_stats_format(value, runner); }},
 				  {"stats_socket",
 				   [&](const toml::key &, const toml::node &value) { read_stats_socket(value, runner); }},
+				  {"metrics", [&](const toml::key &, const toml::node &value) { read_metrics(value, runner); }},
 			  });
 	}
 
@@ -607,6 +608,26 @@ private:
 		report(position(node), fmt::format("'stats_socket' must be an absolute path or \"off\", got {}", got),
 		       "write stats_socket = \"/var/run/scx/root/stats\" (the default when run as root), or "
 		       "stats_socket = \"off\"");
+	}
+
+	void read_metrics(const toml::node &node, RunnerSettings &settings)
+	{
+		// A bare port may be written as a number: metrics = 9100.
+		const auto *port = node.as_integer();
+		const auto *text = node.as_string();
+		const std::optional<std::string> given =
+			text ? std::optional<std::string>(text->get())
+			     : port ? std::optional<std::string>(std::to_string(port->get())) : std::nullopt;
+		if (given)
+			if (std::optional<std::string> metrics = RunnerSettings::parse_metrics(*given)) {
+				settings.metrics = std::move(metrics);
+				return;
+			}
+		const std::string got = text ? fmt::format("\"{}\"", text->get())
+				      : port ? *given : std::string(toml_type_name(node));
+		report(position(node),
+		       fmt::format("'metrics' must be {} or \"off\", got {}", MetricsAddress::kForms, got),
+		       "write metrics = \"127.0.0.1:9100\" to serve /metrics on loopback port 9100");
 	}
 
 	std::string file_;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "base/Duration.hpp"
+#include "profile/MetricsAddress.hpp"
 #include "profile/StatsFormat.hpp"
 
 #include <optional>
@@ -24,6 +25,9 @@ struct RunnerSettings {
 	// Where the scx_stats socket is served: a path, or "" for no socket. Unset: the
 	// runner's default (the scx convention's path when it runs as root).
 	std::optional<std::string> stats_socket;
+	// Where /metrics is served, as MetricsAddress::parse() accepts it, or "" for none (the
+	// default).
+	std::optional<std::string> metrics;
 
 	// These settings with every field that overrides sets replacing ours.
 	RunnerSettings overridden_by(const RunnerSettings &overrides) const
@@ -35,6 +39,8 @@ struct RunnerSettings {
 			result.stats_format = overrides.stats_format;
 		if (overrides.stats_socket)
 			result.stats_socket = overrides.stats_socket;
+		if (overrides.metrics)
+			result.metrics = overrides.metrics;
 		return result;
 	}
 
@@ -47,6 +53,22 @@ struct RunnerSettings {
 		if (text.front() != '/')
 			return std::nullopt;
 		return std::string(text);
+	}
+
+	// A metrics setting as given ("off" or "" turns it off): the value to store, or nullopt
+	// when it is no address.
+	static std::optional<std::string> parse_metrics(std::string_view text)
+	{
+		if (text.empty() || text == "off")
+			return std::string();
+		if (!MetricsAddress::parse(text))
+			return std::nullopt;
+		return std::string(text);
+	}
+	// Where to serve /metrics, if anywhere.
+	std::optional<MetricsAddress> effective_metrics() const
+	{
+		return metrics && !metrics->empty() ? MetricsAddress::parse(*metrics) : std::nullopt;
 	}
 
 	Duration effective_stats_interval() const { return stats_interval.value_or(kDefaultStatsInterval); }

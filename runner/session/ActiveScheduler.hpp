@@ -84,6 +84,11 @@ public:
 	SwapOutcome offer(const std::string &path, const std::string &trigger, ControlServer *control);
 	void answer_later(uint64_t ticket);
 	ControlReply status(Clock::time_point now) const;
+	// The runner's own counts, for /metrics.
+	RunnerCounters runner_counters(Clock::time_point now) const
+	{
+		return status_.counters(instance_ != nullptr, gap_clock_, now);
+	}
 
 	// The run ends (a signal, --duration): detaches whatever is attached. True when a swap's
 	// verify still runs, which destroying this object would wait for.

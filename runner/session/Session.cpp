@@ -3,6 +3,8 @@
 
 #include "base/RunnerError.hpp"
 #include "control/ControlServer.hpp"
+#include "control/MetricsEndpoint.hpp"
+#include "control/MetricsFormatter.hpp"
 #include "control/StatsServer.hpp"
 #include "session/FileWatcher.hpp"
 #include "session/SignalFd.hpp"
@@ -63,6 +65,7 @@ Session::Session(const ProfileResolver &resolver, ResolvedProfile initial, Sessi
 		}
 	}
 	serve_stats_socket();
+	serve_metrics();
 	watch_current_profile();
 }
 
@@ -79,6 +82,19 @@ void Session::serve_stats_socket()
 	} catch (const RunnerError &error) {
 		spdlog::warn("{}; scx_stats clients (scx-runner monitor, scxtop) will not reach this runner", error.what());
 	}
+}
+
+void Session::serve_metrics()
+{
+	if (!settings_.metrics)
+		return;
+	MetricsEndpoint::Options options;
+	options.host = settings_.metrics->host;
+	options.port = settings_.metrics->port;
+	options.module_paths = settings_.metrics_module_paths;
+	metrics_ = std::make_unique<MetricsEndpoint>(options, [this] {
+		return MetricsFormatter::format(scheduler_.stats_snapshot(), scheduler_.runner_counters(Clock::now()));
+	});
 }
 
 void Session::watch_current_profile()
@@ -136,6 +152,8 @@ void Session::wait_until(Clock::time_point wake)
 		if (auto deadline = stats_server_->time_until_deadline(Clock::now()))
 			wake = std::min(wake, Clock::now() + *deadline);
 	}
+	if (metrics_)
+		descriptors.push_back({metrics_->fd(), POLLIN, 0});
 	if (const int verify = scheduler_.verify_fd(); verify >= 0)
 		descriptors.push_back({verify, POLLIN, 0});
 	if (const int exit_event = scheduler_.exit_event_fd(); exit_event >= 0)
@@ -175,6 +193,8 @@ void Session::serve_requests()
 		control_->service(Clock::now());
 	if (stats_server_)
 		stats_server_->service(Clock::now());
+	if (metrics_)
+		metrics_->service();
 	watch_current_profile(); // a switch may have changed the profile
 	if (watcher_ && watcher_->changed(Clock::now()) && !waiting_reload_)
 		waiting_reload_ = fmt::format("{} changed on disk", scheduler_.profile().profile.path);
@@ -197,6 +217,7 @@ std::optional<ExitCode> Session::leave()
 	if (scheduler_.stop(stopping->why, control_.get())) {
 		control_.reset();
 		stats_server_.reset();
+		metrics_.reset();
 		watcher_.reset();
 	}
 	return ExitCode::ok;

@@ -18,6 +18,7 @@
 namespace scxr {
 
 class ControlServer;
+class MetricsEndpoint;
 class StatsServer;
 class FileWatcher;
 class KernelProbe;
@@ -31,7 +32,8 @@ class SignalFd;
 //
 //   start    create -> configure -> load -> attach the initial profile's scheduler
 //   loop     poll exit info, print stats, answer signals (SIGINT/SIGTERM stop, SIGUSR1
-//            dumps, SIGHUP reloads), the control socket (status, switch) and --watch
+//            dumps, SIGHUP reloads), the control socket (status, switch), the scx_stats
+//            socket, /metrics scrapes and --watch
 //   reload   re-read the profile; swap when it names another plugin, other options, or the
 //            plugin file changed on disk (SwapDecision); a bad profile changes nothing
 //   swap     one Swap at a time (verify new -> detach old -> attach new, one rollback path):
@@ -93,6 +95,10 @@ private:
 	// Serves the scx_stats socket, if settings ask for one; a socket that cannot be served
 	// only costs its readers.
 	void serve_stats_socket();
+	// Serves /metrics, if settings ask for it. Throws RunnerError (metrics_failed) when it
+	// cannot: the user asked for it, and a scrape target that silently is not there is found
+	// out only when it is needed.
+	void serve_metrics();
 	// Follows the current profile's file (it changes with a switch or a fallback).
 	void watch_current_profile();
 
@@ -102,6 +108,7 @@ private:
 	ActiveScheduler scheduler_;
 	std::unique_ptr<ControlServer> control_;
 	std::unique_ptr<StatsServer> stats_server_;
+	std::unique_ptr<MetricsEndpoint> metrics_;
 	std::unique_ptr<FileWatcher> watcher_;
 	std::string watched_profile_; // the file --watch follows, or tried to
 	// A SIGHUP or --watch change not acted on yet: it waits for the end of a swap.

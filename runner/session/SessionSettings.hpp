@@ -2,10 +2,12 @@
 #pragma once
 
 #include "base/Duration.hpp"
+#include "profile/MetricsAddress.hpp"
 #include "session/SwapMode.hpp"
 
 #include <filesystem>
 #include <optional>
+#include <vector>
 
 namespace scxr {
 
@@ -24,6 +26,10 @@ struct SessionSettings {
 	std::optional<std::filesystem::path> control_socket;
 	// Serve the scx_stats protocol on this Unix socket; nullopt: no stats socket.
 	std::optional<std::filesystem::path> stats_socket;
+	// Serve /metrics over HTTP there; nullopt: no metrics.
+	std::optional<MetricsAddress> metrics;
+	// Where the metrics module may be, first found wins (MetricsEndpoint).
+	std::vector<std::filesystem::path> metrics_module_paths;
 };
 
 } // namespace scxr

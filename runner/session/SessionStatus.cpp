@@ -49,4 +49,17 @@ ControlReply SessionStatus::reply(const ResolvedProfile &current, const PluginIn
 	return reply;
 }
 
+RunnerCounters SessionStatus::counters(bool attached, const SwapGapClock &gap_clock, Clock::time_point now) const
+{
+	RunnerCounters counters;
+	counters.uptime_seconds = std::chrono::duration<double>(now - started_).count();
+	counters.attached = attached;
+	counters.swaps = swaps_;
+	counters.failed_swaps = failed_swaps_;
+	counters.restarts = restarts_;
+	if (const auto gap = gap_clock.last_gap())
+		counters.last_swap_gap_seconds = std::chrono::duration<double>(*gap).count();
+	return counters;
+}
+
 } // namespace scxr

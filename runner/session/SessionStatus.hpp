@@ -2,6 +2,7 @@
 #pragma once
 
 #include "control/ControlProtocol.hpp"
+#include "control/RunnerCounters.hpp"
 #include "session/SwapMode.hpp"
 
 #include <chrono>
@@ -34,6 +35,9 @@ public:
 	// swap in progress, if any.
 	ControlReply reply(const ResolvedProfile &current, const PluginInstance *instance, SwapMode mode,
 			   const SwapGapClock &gap_clock, const Swap *swap, Clock::time_point now) const;
+
+	// The same counts for /metrics.
+	RunnerCounters counters(bool attached, const SwapGapClock &gap_clock, Clock::time_point now) const;
 
 private:
 	Clock::time_point started_;

@@ -110,6 +110,10 @@ in
   tomlplusplus = package "tomlplusplus" "3.4.0" { };
   spdlog = package "spdlog" "1.15.3" { };
   nlohmann_json = package "nlohmann_json" "3.12.0" { };
+  httplib = package "httplib" "0.26.0" { };
+  openssl = package "openssl" "3.6.0" { };
+  cmake = package "cmake" "4.1.2" { };
+  prometheus.cli = package "prometheus-cli" "3.7.3" { };
   catch2_3 = package "catch2" "3.11.0" { };
   qemu = package "qemu" "10.1.2" { };
   pkgsStatic.busybox = package "busybox-static" "1.37.0" { };

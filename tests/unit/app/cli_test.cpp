@@ -149,6 +149,19 @@ TEST_CASE("--watch and --swap-mode apply to a run", "[cli]")
 	CHECK_THAT(usage_error({"--wath", "p.toml"}).details(), ContainsSubstring("did you mean --watch?"));
 }
 
+TEST_CASE("--metrics takes a port or host:port, or off", "[cli][metrics]")
+{
+	CHECK(Cli::parse({"--metrics", "9100", "p.toml"}).runner_overrides.metrics == "9100");
+	CHECK(Cli::parse({"--metrics=[::1]:9100", "p.toml"}).runner_overrides.effective_metrics() ==
+	      scxr::MetricsAddress{"::1", 9100});
+	CHECK(Cli::parse({"--metrics", "off", "p.toml"}).runner_overrides.metrics == "");
+	CHECK_FALSE(Cli::parse({"p.toml"}).runner_overrides.metrics);
+	CHECK_THAT(usage_error({"--metrics", "nine", "p.toml"}).what(),
+		   ContainsSubstring("--metrics nine: expected PORT or HOST:PORT"));
+	CHECK_THAT(usage_error({"--metrics", "9100", "status"}).what(),
+		   ContainsSubstring("--metrics only applies when running a profile"));
+}
+
 TEST_CASE("monitor and --stats-socket", "[cli]")
 {
 	CliOptions options = Cli::parse({"monitor"});
@@ -190,5 +203,5 @@ TEST_CASE("every flag --help lists is one the parser knows", "[cli]")
 		}
 		++flags_seen;
 	}
-	CHECK(flags_seen == 10); // the flags without a short form; -h, -v and -V are checked above
+	CHECK(flags_seen == 11); // the flags without a short form; -h, -v and -V are checked above
 }

@@ -98,3 +98,28 @@ mount_cgroup2() {
     grep -q " $CGROUP_ROOT cgroup2 " /proc/mounts || mount -t cgroup2 none "$CGROUP_ROOT"
 }
 sub_ops_file() { echo "$SCX_SYSFS/root/sub/sub-$(stat -c %i "$CGROUP_ROOT/$1")/ops"; }
+
+# start_small_tree FILE [RUNNER_LINE...]: writes FILE, a tree of our qmap at the root, our qmap on
+# cgroup b and our simple on cgroup c (both created by the runner), with JSON stats every second
+# and each further argument as a line of its [runner] table; starts it (run_runner_bg) and
+# checks that the kernel shows both children.
+start_small_tree() {
+    _file=$1
+    shift
+    mount_cgroup2
+    {
+        echo 'plugin = "qmap"'
+        echo '[runner]'
+        echo 'stats_interval = "1s"'
+        echo 'stats_format = "json"'
+        for _line in "$@"; do echo "$_line"; done
+        printf '[[child]]\ncgroup = "b"\ncreate_cgroup = true\nplugin = "qmap"\n'
+        printf '[[child]]\ncgroup = "c"\ncreate_cgroup = true\nplugin = "simple"\n'
+    } >"$_file"
+    run_runner_bg "$_file"
+    expect_state enabled "$QMAP_ATTACH_TIMEOUT"
+    check "the runner created cgroups b and c" \
+        wait_until 150 sh -c "[ -d $CGROUP_ROOT/b ] && [ -d $CGROUP_ROOT/c ]"
+    check "the kernel shows qmap on cgroup b" wait_until 150 _sysfs_is "$(sub_ops_file b)" qmap
+    check "the kernel shows simple on cgroup c" wait_until 150 _sysfs_is "$(sub_ops_file c)" simple
+}

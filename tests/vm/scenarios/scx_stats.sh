@@ -6,6 +6,7 @@
 # and stats (the arena counters, consistent with the runner's own JSON lines read around it);
 # bad, oversized, trickling and flooding clients get errno replies or are dropped, and the
 # scheduler notices nothing (still enabled, no new attach); `scx-runner monitor` prints rates.
+# Then, on Linux 7.3, a tree: each child is a target of its own.
 . /usr/share/scxtest/scenarios/qmap-lib.sh
 
 require_file /usr/bin/stats-client "the scx_stats test client is built"
@@ -132,4 +133,29 @@ check "the runner exited 0 after SIGINT" [ "$WAIT_RC" -eq 0 ]
 expect_state disabled 5
 check "the stats socket is gone after the runner" [ ! -e "$SOCKET" ]
 tail -n 20 "$RUNNER_OUT" | sed 's/^/  | /'
+
+# A tree (Linux 7.3): each child is a target of its own, named by its cgroup; "top" stays the
+# root's, and a workload in child b's cgroup moves b's counters as served.
+if grep -q sub_caps_updated /sys/kernel/btf/vmlinux 2>/dev/null; then
+    start_small_tree /tmp/tree-stats.toml
+    check "the stats socket appears for the tree" wait_until 20 test -S "$SOCKET"
+    stats-client ask "$SOCKET" '{"req":"stats","args":{"target":"b"}}' '{"req":"stats","args":{"target":"c"}}' \
+        '{"req":"stats","args":{"target":"top"}}' '{"req":"stats_meta","args":{}}' >/tmp/tree1.out 2>&1
+    show_output /tmp/tree1.out
+    check "target b answers with qmap's counters" line_has /tmp/tree1.out 1 '^{"errno":0,"args":{"resp":{"enqueued":'
+    check "target c answers with simple's counters" line_has /tmp/tree1.out 2 '^{"errno":0,"args":{"resp":{"local_dispatches":'
+    check "top is the root's qmap" line_has /tmp/tree1.out 3 '^{"errno":0,"args":{"resp":{"enqueued":'
+    check "stats_meta describes simple beside qmap" line_has /tmp/tree1.out 4 '"simple":{"name":"simple"'
+    b_before=$(sed -n 1p /tmp/tree1.out | sed -n 's/.*"enqueued":\([0-9]*\).*/\1/p')
+    sh -c "echo \$\$ >$CGROUP_ROOT/b/cgroup.procs && exec sched-workload --threads 2 --spinners 1 --seconds 3" \
+        >/tmp/workload-b.out 2>&1
+    stats-client ask "$SOCKET" '{"req":"stats","args":{"target":"b"}}' >/tmp/tree2.out 2>&1
+    b_after=$(json_number /tmp/tree2.out enqueued)
+    check "child b's enqueued as served moved with a workload in its cgroup ($b_before -> $b_after)" \
+        [ "${b_after:-0}" -gt "${b_before:-0}" ]
+    kill -INT "$RUNNER_PID"
+    wait_pid_exit "$RUNNER_PID" 60
+    check "the tree's runner exited 0 after SIGINT" [ "$WAIT_RC" -eq 0 ]
+    expect_state disabled 10
+fi
 finish
