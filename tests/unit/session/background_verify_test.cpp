@@ -14,6 +14,7 @@
 #include "LogCapture.hpp"
 #include "SessionRig.hpp"
 #include "TemporaryDirectory.hpp"
+#include "TextCount.hpp"
 
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
@@ -42,6 +43,8 @@ using scxr::ExitCode;
 using scxr::test::LogCapture;
 using scxr::test::SessionRig;
 using namespace std::chrono_literals;
+
+using scxr::test::count_occurrences;
 
 namespace {
 
@@ -93,13 +96,6 @@ bool verifying(const std::filesystem::path &socket) { return text(status_of(sock
 
 void release(const std::filesystem::path &file) { std::ofstream(file) << "go\n"; }
 
-size_t count(const std::string &text, const std::string &needle)
-{
-	size_t found = 0;
-	for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
-		++found;
-	return found;
-}
 
 } // namespace
 
@@ -159,7 +155,7 @@ TEST_CASE("status answers during a swap's verify and names it; a second switch i
 	CHECK(text(after, "swap") == "<missing>");
 	const std::string log = LogCapture::text();
 	CHECK_THAT(log, ContainsSubstring("SIGHUP: test_good keeps running"));
-	CHECK(count(log, "[test_good] instance created") == 2);
+	CHECK(count_occurrences(log, "[test_good] instance created") == 2);
 }
 
 TEST_CASE("SIGTERM during a swap's verify detaches the old scheduler at once and does not wait", "[swap]")
@@ -194,8 +190,8 @@ TEST_CASE("SIGTERM during a swap's verify detaches the old scheduler at once and
 	CHECK_THAT(log, ContainsSubstring("received SIGTERM while test_good verified: detached test_good at once; not "
 					  "waiting for the verify"));
 	// Attached once (the old one), detached once, and the verified one never attached.
-	CHECK(count(log, "[test_good] detached\n") == 1);
-	CHECK(count(log, "test_good: attached\n") == 1);
+	CHECK(count_occurrences(log, "[test_good] detached\n") == 1);
+	CHECK(count_occurrences(log, "test_good: attached\n") == 1);
 }
 
 TEST_CASE("a background verify signals its end on its fd and hands over the instance or the error", "[swap]")
@@ -313,5 +309,5 @@ TEST_CASE("--duration ending during a swap's verify stops like a signal: at once
 	CHECK_THAT(switched.error(), ContainsSubstring("--duration of 2s elapsed while test_good verified"));
 	CHECK_THAT(LogCapture::text(), ContainsSubstring("--duration of 2s elapsed while test_good verified: detached "
 							 "test_good at once"));
-	CHECK(count(LogCapture::text(), "[test_good] detached\n") == 1);
+	CHECK(count_occurrences(LogCapture::text(), "[test_good] detached\n") == 1);
 }

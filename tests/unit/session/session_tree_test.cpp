@@ -4,6 +4,7 @@
 // runs on. What the kernel does with real children is the vm scenario tree-run's.
 #include "LogCapture.hpp"
 #include "SessionRig.hpp"
+#include "TextCount.hpp"
 
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
@@ -16,15 +17,10 @@ using scxr::ExitCode;
 using scxr::test::LogCapture;
 using scxr::test::SessionRig;
 
+using scxr::test::count_occurrences;
+
 namespace {
 
-size_t count(const std::string &text, const std::string &needle)
-{
-	size_t found = 0;
-	for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
-		++found;
-	return found;
-}
 
 } // namespace
 
@@ -44,8 +40,8 @@ max_restarts = 2
 	const SessionRig::Outcome outcome = rig.run(profile);
 	CHECK(outcome.code == ExitCode::ok); // the run ended by --duration: the root ran on
 	const std::string log = LogCapture::text();
-	CHECK(count(log, "test_tree_leaf (scx-runner-unit-no-such-cgroup): loading a child scheduler") == 3);
-	CHECK(count(log, "restarting (restart ") == 2);
+	CHECK(count_occurrences(log, "test_tree_leaf (scx-runner-unit-no-such-cgroup): loading a child scheduler") == 3);
+	CHECK(count_occurrences(log, "restarting (restart ") == 2);
 	CHECK_THAT(log, ContainsSubstring("the child stays detached, the rest of the tree keeps running"));
 	// The error names the profile's cgroup line.
 	CHECK_THAT(log, ContainsSubstring("tree.toml:3:10: "));

@@ -20,6 +20,7 @@
 #include "LogCapture.hpp"
 #include "SessionRig.hpp"
 #include "TestPlugins.hpp"
+#include "TextCount.hpp"
 
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
@@ -51,15 +52,10 @@ using scxr::test::SessionRig;
 using scxr::test::TestPlugins;
 using namespace std::chrono_literals;
 
+using scxr::test::count_occurrences;
+
 namespace {
 
-size_t count(const std::string &text, const std::string &needle)
-{
-	size_t found = 0;
-	for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
-		++found;
-	return found;
-}
 
 // Whether the markers occur in log in this order. The first one anchors: each later marker's
 // first occurrence after it must come after the marker before, so a line that recurs (every
@@ -180,7 +176,7 @@ TEST_CASE("SIGHUP with other options swaps, pre-verified, and logs the gap", "[s
 	CHECK(std::regex_search(log, std::regex(R"(swap: test_good -> test_good, gap [0-9]+\.[0-9]{3} ms \(verify [0-9.]+ s done while test_good ran\))")));
 	// The new instance was loaded before the old one was detached.
 	CHECK(appears_in_order(log, {"SIGHUP: swapping", "loaded and verified", "[test_good] detached"}));
-	CHECK(count(log, "[test_good] instance destroyed") == 2);
+	CHECK(count_occurrences(log, "[test_good] instance destroyed") == 2);
 }
 
 TEST_CASE("--swap-mode stop-start detaches first and measures its gap the same way", "[swap]")
@@ -227,8 +223,8 @@ TEST_CASE("a reload with an invalid profile changes nothing and says why with fi
 	const std::string log = LogCapture::text();
 	CHECK_THAT(log, ContainsSubstring("error: SIGHUP: " + profile.string() + ":3:9: option 'batch'"));
 	CHECK_THAT(log, ContainsSubstring("SIGHUP: " + profile.string() + " is not usable; test_good keeps running"));
-	CHECK(count(log, "[test_good] instance created") == 1);
-	CHECK(count(log, "test_good: attached") == 1);
+	CHECK(count_occurrences(log, "[test_good] instance created") == 1);
+	CHECK(count_occurrences(log, "test_good: attached") == 1);
 }
 
 TEST_CASE("a new scheduler that fails to load leaves the old one attached", "[swap]")
@@ -255,7 +251,7 @@ TEST_CASE("a new scheduler that fails to load leaves the old one attached", "[sw
 	CHECK_THAT(log, ContainsSubstring("SIGHUP: preparing test_failing: the kernel's verifier rejected plugin "
 					  "'test_failing' (program 'fake_enqueue'): R7 invalid mem access 'scalar'"));
 	CHECK_THAT(log, ContainsSubstring("swap: test_failing failed before the swap, test_good keeps running"));
-	CHECK(count(log, "[test_good] detached\n") == 1); // only at the end
+	CHECK(count_occurrences(log, "[test_good] detached\n") == 1); // only at the end
 	CHECK_THAT(outcome.err, ContainsSubstring("verifier log of program 'fake_enqueue'"));
 }
 
@@ -286,8 +282,8 @@ TEST_CASE("a new scheduler that fails to attach is rolled back: the old one is a
 					  "failure in attach"));
 	CHECK_THAT(log, ContainsSubstring("swap: attaching test_failing failed, test_good is attached again (gap "));
 	// The old instance was detached and attached again, not replaced.
-	CHECK(count(log, "[test_good] instance created") == 1);
-	CHECK(count(log, "[test_good] detached\n") == 2);
+	CHECK(count_occurrences(log, "[test_good] instance created") == 1);
+	CHECK(count_occurrences(log, "[test_good] detached\n") == 2);
 	// Its counters say so too: the live dump after the rollback is the old instance's.
 	CHECK_THAT(outcome.out, ContainsSubstring("--- LIVE DUMP test_good ---"));
 }
@@ -480,7 +476,7 @@ TEST_CASE("junk on the control socket gets an error reply and never disturbs the
 	CHECK(text(seen.replies[0], "state") == "attached");
 	CHECK(integer(seen.replies[0], "swaps") == 0);
 	CHECK(integer(seen.replies[0], "failed_swaps") == 0);
-	CHECK(count(LogCapture::text(), "[test_good] instance created") == 1);
+	CHECK(count_occurrences(LogCapture::text(), "[test_good] instance created") == 1);
 }
 
 TEST_CASE("status tells profile, plugin, version, options, uptime and counters", "[control]")
@@ -540,7 +536,7 @@ TEST_CASE("error exits restart with growing delays, then the fallback profile ta
 	CHECK_THAT(log, ContainsSubstring("test_good: restart 4 of 4 within 1m in 40ms"));
 	CHECK_THAT(log, ContainsSubstring("not restarting: 4 restarts within 1m; falling back to " +
 					  (rig.directory.path() / "fallback.toml").string()));
-	CHECK(count(outcome.err, "EXIT: fake exit") == 5);
+	CHECK(count_occurrences(outcome.err, "EXIT: fake exit") == 5);
 	REQUIRE(seen.replies.size() == 1);
 	CHECK(integer(seen.replies[0], "restarts") == 4);
 	CHECK(text(seen.replies[0], "profile") == (rig.directory.path() / "fallback.toml").string());
@@ -554,7 +550,7 @@ TEST_CASE("without a fallback a spent budget ends the run with exit code 12", "[
 	const auto outcome = rig.run(profile);
 	CHECK(outcome.code == ExitCode::scheduler_error_exit);
 	const std::string log = LogCapture::text();
-	CHECK(count(log, "test_good: attached") == 3);
+	CHECK(count_occurrences(log, "test_good: attached") == 3);
 	CHECK_THAT(log, ContainsSubstring("not restarting: 2 restarts within 1m; no fallback profile is set"));
 }
 
@@ -569,7 +565,7 @@ TEST_CASE("the kernel's restart request is honoured at once, even with backoff c
 	const std::string log = LogCapture::text();
 	CHECK_THAT(log, ContainsSubstring("restart 1 of 2 within 1m at once"));
 	CHECK_THAT(log, ContainsSubstring("restart 2 of 2 within 1m at once"));
-	CHECK(count(log, "test_good: attached") == 3);
+	CHECK(count_occurrences(log, "test_good: attached") == 3);
 }
 
 TEST_CASE("a user stop and a clean unregistration are never restarted", "[restart]")
@@ -579,8 +575,8 @@ TEST_CASE("a user stop and a clean unregistration are never restarted", "[restar
 					 "[restart]\ninitial_delay = \"10ms\"\n");
 	const auto outcome = rig.run(profile);
 	CHECK(outcome.code == ExitCode::ok);
-	CHECK(count(LogCapture::text(), "test_good: attached") == 1);
-	CHECK(count(LogCapture::text(), "restart 1 of") == 0);
+	CHECK(count_occurrences(LogCapture::text(), "test_good: attached") == 1);
+	CHECK(count_occurrences(LogCapture::text(), "restart 1 of") == 0);
 }
 
 // The Swap class by itself, without a Session: its one rollback path in both modes. A test
@@ -672,7 +668,7 @@ TEST_CASE("a Swap whose new scheduler fails to verify never touches the old one"
 	CHECK_THAT(result.outcome.message, ContainsSubstring("test_failing failed before the swap, test_good keeps running"));
 	CHECK(running.get() == old_instance);
 	CHECK(running->attached());
-	CHECK(count(LogCapture::text(), "[test_good] detached") == 0);
+	CHECK(count_occurrences(LogCapture::text(), "[test_good] detached") == 0);
 	CHECK(bench.gap_clock.gaps_measured() == 0);
 }
 
@@ -695,7 +691,7 @@ TEST_CASE("a Swap rolls back a failed attach in both modes: the old scheduler is
 		CHECK_THAT(result.outcome.message,
 			   ContainsSubstring("attaching test_failing failed, test_good is attached again (gap "));
 		CHECK(running.get() == old_instance);
-		CHECK(count(LogCapture::text(), "[test_good] instance created") == 0);
+		CHECK(count_occurrences(LogCapture::text(), "[test_good] instance created") == 0);
 		CHECK(appears_in_order(LogCapture::text(),
 				       {"[test_good] detached", "error: test: attaching test_failing: plugin 'test_failing'",
 					"swap: attaching test_failing failed, test_good is attached again"}));
