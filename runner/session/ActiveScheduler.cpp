@@ -2,6 +2,7 @@
 #include "session/ActiveScheduler.hpp"
 
 #include "base/RunnerError.hpp"
+#include "kernel/SchedExtNode.hpp"
 #include "output/ErrorPrinter.hpp"
 #include "output/ExitReportPrinter.hpp"
 #include "output/LiveDumpPrinter.hpp"
@@ -396,7 +397,7 @@ ControlReply ActiveScheduler::status(Clock::time_point now) const
 	if (!children_.empty()) {
 		ControlReply::Object nodes;
 		for (const std::unique_ptr<ChildScheduler> &child : children_)
-			child->add_status(nodes, "/sys/kernel/sched_ext/root");
+			child->add_status(nodes, SchedExtNode::root());
 		reply.set("children", std::move(nodes));
 	}
 	return reply;

@@ -3,6 +3,7 @@
 
 #include "base/RunnerError.hpp"
 #include "kernel/CgroupDirectory.hpp"
+#include "kernel/SchedExtNode.hpp"
 #include "output/ErrorPrinter.hpp"
 #include "output/ExitReportPrinter.hpp"
 #include "output/LiveDumpPrinter.hpp"
@@ -14,7 +15,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <fstream>
 #include <iterator>
 #include <utility>
 
@@ -226,17 +226,16 @@ const char *ChildScheduler::state_name() const
 	return "unknown";
 }
 
-void ChildScheduler::add_status(ControlReply::Object &nodes, const std::filesystem::path &parent_sysfs) const
+void ChildScheduler::add_status(ControlReply::Object &nodes, const SchedExtNode &parent) const
 {
 	const std::optional<uint64_t> id = CgroupDirectory::id_of(node_.cgroup_dir);
-	const std::filesystem::path sysfs = parent_sysfs / "sub" / fmt::format("sub-{}", id.value_or(0));
-	std::string kernel_ops;
-	std::ifstream(sysfs / "ops") >> kernel_ops;
+	const SchedExtNode kernel_node = parent.child(id.value_or(0));
+	const std::string kernel_ops = kernel_node.ops();
 	nodes.emplace_back(name_, fmt::format("{} {} (kernel: {}), cgroup {}, {} restart(s), {} swap(s)", node_.plugin->id(),
 					      state_name(), kernel_ops.empty() ? "none" : kernel_ops,
 					      node_.cgroup_dir.string(), restarts_, swaps_));
 	for (const std::unique_ptr<ChildScheduler> &child : children_)
-		child->add_status(nodes, sysfs);
+		child->add_status(nodes, kernel_node);
 }
 
 void ChildScheduler::swap_to(ResolvedNode candidate, Clock::time_point now)

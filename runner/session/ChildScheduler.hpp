@@ -21,6 +21,7 @@
 namespace scxr {
 
 class InstanceLoader;
+class SchedExtNode;
 class PluginInstance;
 
 // One child of a running tree of schedulers: a sub-scheduler attached below its parent, for
@@ -68,9 +69,8 @@ public:
 	void print_stats(StatsPrinter &printer, StatsFormat format, Clock::time_point now);
 	void print_live_dump(std::ostream &out);
 	// One status entry per node of the subtree: name -> what the runner runs there beside
-	// what the kernel shows (parent_sysfs/sub/sub-<cgroup id>/ops; parent_sysfs is the
-	// parent's directory under /sys/kernel/sched_ext, root for the root).
-	void add_status(ControlReply::Object &nodes, const std::filesystem::path &parent_sysfs) const;
+	// what the kernel shows for it below parent (SchedExtNode::root() for the root's children).
+	void add_status(ControlReply::Object &nodes, const SchedExtNode &parent) const;
 
 	// Moves running children to the candidate tree below the same parent: children whose
 	// cgroup left the profile stop, new ones start, changed ones (plugin, options or plugin
