@@ -12,7 +12,7 @@ namespace scxr {
 
 namespace {
 
-constexpr std::string_view kCommandsHelp = "use ping, status or switch /absolute/profile.toml";
+constexpr std::string_view kCommandsHelp = "use ping, status, stats or switch /absolute/profile.toml";
 
 bool has_control_characters(std::string_view text)
 {
@@ -56,6 +56,8 @@ Json value_json(const ControlReply::Value &value)
 		return *integer;
 	if (const auto *flag = std::get_if<bool>(&value))
 		return *flag;
+	if (const auto *tree = std::get_if<JsonTree>(&value))
+		return tree->document();
 	Json object = Json::object();
 	for (const auto &[name, text] : std::get<ControlReply::Object>(value))
 		object[name] = text;
@@ -82,9 +84,23 @@ int64_t reply_integer(const Json &value, std::string_view name)
 		fmt::format("{}: only integer numbers that fit in 64 bits are expected", field_label(name)));
 }
 
-// One value of a reply as its ControlReply type; nested objects (a plugin's options) hold
+// Whether a reply's value is a nested document rather than a flat object: an array, or an
+// object with an array or object inside.
+bool is_nested(const Json &value)
+{
+	if (value.is_array())
+		return true;
+	if (!value.is_object())
+		return false;
+	for (const auto &[key, inner] : value.items())
+		if (inner.is_structured())
+			return true;
+	return false;
+}
+
+// One value of a reply as its ControlReply type; flat objects (a plugin's options) hold
 // scalars only, which become text. Null values were dropped before.
-ControlReply::Value reply_value(const Json &value, std::string_view name, bool objects_allowed)
+ControlReply::Value reply_value(const Json &value, std::string_view name)
 {
 	if (value.is_string())
 		return value.get<std::string>();
@@ -92,16 +108,13 @@ ControlReply::Value reply_value(const Json &value, std::string_view name, bool o
 		return value.get<bool>();
 	if (value.is_number())
 		return reply_integer(value, name);
-	if (value.is_array())
-		throw std::invalid_argument(fmt::format("{}: arrays are not supported in replies", field_label(name)));
-	if (!objects_allowed)
-		throw std::invalid_argument(
-			fmt::format("{}: objects nested deeper than one level are not supported", field_label(name)));
+	if (is_nested(value))
+		return JsonTree(value);
 	ControlReply::Object object;
 	for (const auto &[key, inner] : value.items()) {
 		if (inner.is_null())
 			continue;
-		const ControlReply::Value text = reply_value(inner, name, false);
+		const ControlReply::Value text = reply_value(inner, name);
 		if (const auto *string = std::get_if<std::string>(&text))
 			object.emplace_back(key, *string);
 		else if (const auto *integer = std::get_if<int64_t>(&text))
@@ -177,6 +190,12 @@ const ControlReply::Object *ControlReply::find_object(std::string_view name) con
 	return value ? std::get_if<Object>(value) : nullptr;
 }
 
+const JsonTree *ControlReply::find_tree(std::string_view name) const
+{
+	const Value *value = find(name);
+	return value ? std::get_if<JsonTree>(value) : nullptr;
+}
+
 Json ControlReply::to_json() const
 {
 	Json json;
@@ -210,10 +229,17 @@ std::variant<ControlRequest, std::string> ControlProtocol::parse_request(std::st
 	const bool has_argument = space != std::string_view::npos;
 
 	ControlRequest request;
-	if (command == "ping" || command == "status") {
+	const std::pair<std::string_view, ControlRequest::Command> plain_commands[] = {
+		{"ping", ControlRequest::Command::ping},
+		{"status", ControlRequest::Command::status},
+		{"stats", ControlRequest::Command::stats},
+	};
+	for (const auto &[name, plain] : plain_commands) {
+		if (command != name)
+			continue;
 		if (has_argument)
 			return fmt::format("'{}' takes no argument", command);
-		request.command = command == "ping" ? ControlRequest::Command::ping : ControlRequest::Command::status;
+		request.command = plain;
 		return request;
 	}
 	if (command == "switch") {
@@ -235,6 +261,7 @@ std::string ControlProtocol::format_request(const ControlRequest &request)
 	switch (request.command) {
 	case ControlRequest::Command::ping: return "ping\n";
 	case ControlRequest::Command::status: return "status\n";
+	case ControlRequest::Command::stats: return "stats\n";
 	case ControlRequest::Command::switch_profile:
 		if (has_control_characters(request.profile_path))
 			throw std::invalid_argument("the profile path contains control characters (a newline?)");
@@ -271,7 +298,7 @@ ControlReply ControlProtocol::parse_reply(std::string_view line)
 		// A runner never writes null; a field that is null is a field that is not there.
 		if (value.is_null())
 			continue;
-		reply.put(name, reply_value(value, name, true));
+		reply.put(name, reply_value(value, name));
 	}
 	if (!ok)
 		throw std::invalid_argument("the reply has no \"ok\" field");

@@ -19,25 +19,28 @@ namespace scxr {
 //
 //   ping\n                         -> {"ok":true,"pid":1234}
 //   status\n                       -> {"ok":true,"profile":"/etc/scx/qmap.toml","plugin":"qmap",...}
+//   stats\n                        -> status's fields, then "kernel_state", "monotonic_ns" and
+//                                     "nodes":[{"name":"","plugin":"qmap","stats":[...]},...]
 //   switch /etc/scx/simple.toml\n  -> {"ok":true,...} or {"ok":false,"error":"..."}
 //
 // Lines, not a binary framing, so that `socat - UNIX-CONNECT:/run/scx-runner/control.sock`
 // is a debugging tool; JSON replies, so that scripts can read status without parsing prose.
 
 struct ControlRequest {
-	enum class Command { ping, status, switch_profile };
+	enum class Command { ping, status, stats, switch_profile };
 
 	Command command = Command::ping;
 	std::string profile_path; // switch_profile only: absolute
 };
 
 // One reply: "ok" plus fields in the order they were added. A field is a string, an integer, a
-// boolean or a flat object of string values (a plugin's options); that is all status needs, so
-// a reader can hand every field to its caller as one of these few types.
+// boolean, a flat object of string values (a plugin's options) or a nested document (an array,
+// or an object holding objects or arrays: stats' nodes and their readings), so a reader can
+// hand every field to its caller as one of these few types.
 class ControlReply {
 public:
 	using Object = std::vector<std::pair<std::string, std::string>>;
-	using Value = std::variant<std::string, int64_t, bool, Object>;
+	using Value = std::variant<std::string, int64_t, bool, Object, JsonTree>;
 
 	static ControlReply success() { return ControlReply(true); }
 	static ControlReply failure(std::string error);
@@ -64,6 +67,7 @@ public:
 	const int64_t *find_integer(std::string_view name) const;
 	const bool *find_bool(std::string_view name) const;
 	const Object *find_object(std::string_view name) const;
+	const JsonTree *find_tree(std::string_view name) const;
 
 	// The reply as one JSON object: "ok", then the fields in their order.
 	Json to_json() const;
@@ -93,19 +97,20 @@ public:
 	static constexpr const char *kDefaultSocketPath = "/run/scx-runner/control.sock";
 
 	// Parses one request line (without its '\n'; a trailing '\r' is tolerated). Returns the
-	// request, or a message for the error reply: "unknown command 'stat' (use ping, status
-	// or switch PROFILE)", "the profile path must be absolute", "the request contains control
-	// characters".
+	// request, or a message for the error reply: "unknown command 'stat' (use ping, status,
+	// stats or switch PROFILE)", "the profile path must be absolute", "the request contains
+	// control characters".
 	static std::variant<ControlRequest, std::string> parse_request(std::string_view line);
 
 	// The line a client sends for request, '\n' included.
 	static std::string format_request(const ControlRequest &request);
 
 	// Parses a reply line as to_line() writes it: any JSON spelling of one object whose values
-	// are strings, integers (64-bit), booleans or objects of those (their values become text);
-	// a null value counts as a field that is not there. Text that is not JSON, and so also
-	// text that is not UTF-8, is refused: a runner never writes it. Throws
-	// std::invalid_argument naming what is wrong and where, without echoing the peer's bytes.
+	// are strings, integers (64-bit), booleans, objects of those (their values become text), or
+	// arrays and objects that hold arrays or objects (kept as JsonTree, as read); a null value
+	// counts as a field that is not there. Text that is not JSON, and so also text that is not
+	// UTF-8, is refused: a runner never writes it. Throws std::invalid_argument naming what is
+	// wrong and where, without echoing the peer's bytes.
 	static ControlReply parse_reply(std::string_view line);
 };
 

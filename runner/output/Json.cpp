@@ -60,4 +60,40 @@ Json stat_json(const StatValue &value)
 		value);
 }
 
+namespace {
+
+const Json &null_document()
+{
+	static const Json null;
+	return null;
+}
+
+} // namespace
+
+JsonTree::JsonTree() = default;
+
+JsonTree::JsonTree(Json document) : document_(std::make_unique<Json>(std::move(document))) {}
+
+JsonTree::JsonTree(const JsonTree &other)
+	: document_(other.document_ ? std::make_unique<Json>(*other.document_) : nullptr)
+{
+}
+
+JsonTree::JsonTree(JsonTree &&other) noexcept = default;
+
+JsonTree &JsonTree::operator=(const JsonTree &other)
+{
+	if (this != &other)
+		document_ = other.document_ ? std::make_unique<Json>(*other.document_) : nullptr;
+	return *this;
+}
+
+JsonTree &JsonTree::operator=(JsonTree &&other) noexcept = default;
+
+JsonTree::~JsonTree() = default;
+
+const Json &JsonTree::document() const { return document_ ? *document_ : null_document(); }
+
+bool JsonTree::operator==(const JsonTree &other) const { return document() == other.document(); }
+
 } // namespace scxr

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -31,6 +32,28 @@ Json json_number(double value);
 
 // A stat value as JSON: integers exact, doubles through json_number().
 Json stat_json(const StatValue &value);
+
+// A whole JSON document held by value where only the forward header is included (a control
+// reply's nested field: `stats`'s nodes). Copies are deep; a default one holds null. Headers
+// that name it need not pull in all of nlohmann/json.hpp, which most of the runner never uses.
+// A moved-from tree holds null too.
+class JsonTree {
+public:
+	JsonTree();
+	explicit JsonTree(Json document);
+	JsonTree(const JsonTree &other);
+	JsonTree(JsonTree &&other) noexcept;
+	JsonTree &operator=(const JsonTree &other);
+	JsonTree &operator=(JsonTree &&other) noexcept;
+	~JsonTree();
+
+	const Json &document() const;
+
+	bool operator==(const JsonTree &other) const;
+
+private:
+	std::unique_ptr<Json> document_; // nullptr stands for null
+};
 
 // Whether text is UTF-8 (RFC 3629), by the same rules as json_text() applies.
 bool is_utf8(std::string_view text);

@@ -2,6 +2,8 @@
 #include "session/ActiveScheduler.hpp"
 
 #include "base/RunnerError.hpp"
+#include "control/StatsSnapshotJson.hpp"
+#include "kernel/KernelProbe.hpp"
 #include "kernel/SchedExtNode.hpp"
 #include "output/ErrorPrinter.hpp"
 #include "output/ExitReportPrinter.hpp"
@@ -23,7 +25,7 @@ namespace scxr {
 ActiveScheduler::ActiveScheduler(const ProfileResolver &resolver, ResolvedProfile initial, const SessionSettings &settings,
 				 const KernelProbe &kernel, LibbpfLog &libbpf_log, LoopState &state,
 				 std::function<void()> read_signals, std::ostream &out, std::ostream &err)
-	: resolver_(resolver), current_(std::move(initial)), settings_(settings),
+	: resolver_(resolver), kernel_(kernel), current_(std::move(initial)), settings_(settings),
 	  loader_(kernel, libbpf_log, settings.full_verifier_log), state_(state), read_signals_(std::move(read_signals)),
 	  out_(out), err_(err), stats_printer_(out), policy_(current_.root.restart_settings()), status_(Clock::now())
 {
@@ -196,11 +198,28 @@ std::optional<StatsSnapshot> ActiveScheduler::stats_snapshot()
 	node.samples = instance_->stats();
 	// After the reading: a 1.0 plugin's schema is learnt from it.
 	node.schema = instance_->stat_schema().stats();
+	// A root below another scheduler's cgroup is somewhere under root/sub; only the machine's
+	// root has a known ops file.
+	if (current_.root.written.cgroup)
+		node.cgroup = current_.root.cgroup_dir.string();
+	else
+		node.kernel_ops = kernel_.attached_scheduler();
 	StatsSnapshot snapshot;
 	snapshot.nodes.push_back(std::move(node));
 	for (const std::unique_ptr<ChildScheduler> &child : children_)
-		child->add_stats(snapshot);
+		child->add_stats(snapshot, SchedExtNode::root());
 	return snapshot;
+}
+
+ControlReply ActiveScheduler::stats_reply()
+{
+	const std::optional<StatsSnapshot> snapshot = stats_snapshot();
+	const Clock::time_point taken = Clock::now();
+	ControlReply reply = status(taken);
+	reply.set("kernel_state", kernel_.sched_ext_state());
+	reply.set("monotonic_ns", std::chrono::duration_cast<std::chrono::nanoseconds>(taken.time_since_epoch()).count());
+	reply.set("nodes", StatsSnapshotJson::write(snapshot.value_or(StatsSnapshot{})));
+	return reply;
 }
 
 void ActiveScheduler::print_live_dump()

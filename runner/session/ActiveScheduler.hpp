@@ -73,8 +73,8 @@ public:
 	void poll_if_due();
 	void print_stats_if_due();
 	void print_live_dump();
-	// A reading of the attached scheduler with its schema, for the stats socket; nullopt
-	// while none is attached.
+	// A reading of the attached scheduler (and its attached children) with its schema, for the
+	// stats socket and `stats`; nullopt while none is attached.
 	std::optional<StatsSnapshot> stats_snapshot();
 	// Once it has run long enough, the restart delay starts again from the initial one.
 	void note_health();
@@ -89,6 +89,10 @@ public:
 	{
 		return status_.counters(instance_ != nullptr, gap_clock_, now);
 	}
+	// The control socket's `stats` (`scx-runner top`): status, what the kernel shows
+	// (kernel_state), when the reading was taken (monotonic_ns, CLOCK_MONOTONIC, so a client
+	// on this machine can time rates by it) and the nodes of stats_snapshot().
+	ControlReply stats_reply();
 
 	// The run ends (a signal, --duration): detaches whatever is attached. True when a swap's
 	// verify still runs, which destroying this object would wait for.
@@ -110,6 +114,7 @@ private:
 	void stop_children(const std::string &why);
 
 	const ProfileResolver &resolver_;
+	const KernelProbe &kernel_;
 	ResolvedProfile current_;
 	const SessionSettings &settings_;
 	InstanceLoader loader_;

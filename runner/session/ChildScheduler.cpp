@@ -178,11 +178,14 @@ void ChildScheduler::exit_event_fds(std::vector<int> &fds) const
 		child->exit_event_fds(fds);
 }
 
-void ChildScheduler::add_stats(StatsSnapshot &snapshot)
+void ChildScheduler::add_stats(StatsSnapshot &snapshot, const SchedExtNode &parent)
 {
+	const SchedExtNode kernel_node = this->kernel_node(parent);
 	if (instance_) {
 		StatsSnapshot::Node node;
 		node.name = name_;
+		node.cgroup = node_.cgroup_dir.string();
+		node.kernel_ops = kernel_node.ops();
 		node.plugin_id = instance_->id();
 		node.plugin_description = instance_->library().description();
 		node.samples = instance_->stats();
@@ -190,7 +193,7 @@ void ChildScheduler::add_stats(StatsSnapshot &snapshot)
 		snapshot.nodes.push_back(std::move(node));
 	}
 	for (const std::unique_ptr<ChildScheduler> &child : children_)
-		child->add_stats(snapshot);
+		child->add_stats(snapshot, kernel_node);
 }
 
 void ChildScheduler::print_stats(StatsPrinter &printer, StatsFormat format, Clock::time_point now)
@@ -228,14 +231,19 @@ const char *ChildScheduler::state_name() const
 
 void ChildScheduler::add_status(ControlReply::Object &nodes, const SchedExtNode &parent) const
 {
-	const std::optional<uint64_t> id = CgroupDirectory::id_of(node_.cgroup_dir);
-	const SchedExtNode kernel_node = parent.child(id.value_or(0));
-	const std::string kernel_ops = kernel_node.ops();
+	const SchedExtNode kernel_node = this->kernel_node(parent);
+	const std::string ops = kernel_node.ops();
 	nodes.emplace_back(name_, fmt::format("{} {} (kernel: {}), cgroup {}, {} restart(s), {} swap(s)", node_.plugin->id(),
-					      state_name(), kernel_ops.empty() ? "none" : kernel_ops,
+					      state_name(), ops.empty() ? "none" : ops,
 					      node_.cgroup_dir.string(), restarts_, swaps_));
 	for (const std::unique_ptr<ChildScheduler> &child : children_)
 		child->add_status(nodes, kernel_node);
+}
+
+SchedExtNode ChildScheduler::kernel_node(const SchedExtNode &parent) const
+{
+	const std::optional<uint64_t> id = CgroupDirectory::id_of(node_.cgroup_dir);
+	return parent.child(id.value_or(0));
 }
 
 void ChildScheduler::swap_to(ResolvedNode candidate, Clock::time_point now)

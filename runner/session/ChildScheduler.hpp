@@ -65,7 +65,9 @@ public:
 	bool needs_poll_timer() const;
 	void exit_event_fds(std::vector<int> &fds) const;
 
-	void add_stats(StatsSnapshot &snapshot);
+	// A node per attached scheduler of the subtree, with its reading and what the kernel shows
+	// in its ops file (parent as for add_status()).
+	void add_stats(StatsSnapshot &snapshot, const SchedExtNode &parent);
 	void print_stats(StatsPrinter &printer, StatsFormat format, Clock::time_point now);
 	void print_live_dump(std::ostream &out);
 	// One status entry per node of the subtree: name -> what the runner runs there beside
@@ -93,6 +95,8 @@ private:
 	void swap_to(ResolvedNode candidate, Clock::time_point now);
 	void attached(std::unique_ptr<PluginInstance> instance, Clock::time_point now);
 	const char *state_name() const;
+	// Where the kernel shows this node, below parent's.
+	SchedExtNode kernel_node(const SchedExtNode &parent) const;
 
 	ResolvedNode node_; // its children are those in children_
 	std::string name_;

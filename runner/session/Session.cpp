@@ -237,6 +237,7 @@ std::optional<ControlReply> Session::answer(const ControlRequest &request, uint6
 	switch (request.command) {
 	case ControlRequest::Command::ping: return ControlReply::success().set("pid", ::getpid());
 	case ControlRequest::Command::status: return scheduler_.status(Clock::now());
+	case ControlRequest::Command::stats: return scheduler_.stats_reply();
 	case ControlRequest::Command::switch_profile: {
 		const SwapOutcome outcome = offer(request.profile_path, "switch");
 		if (!outcome.in_progress)

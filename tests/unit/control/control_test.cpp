@@ -11,6 +11,7 @@
 
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
+#include <nlohmann/json.hpp>
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -277,7 +278,8 @@ TEST_CASE("bad requests get an error reply and never reach the session", "[contr
 		std::string error;
 	};
 	const std::vector<Case> cases{
-		{"stats\n", "bad request: unknown command 'stats'"},
+		{"stat\n", "bad request: unknown command 'stat'"},
+		{"stats all\n", "bad request: 'stats' takes no argument"},
 		{"switch simple.toml\n", "bad request: the profile path must be absolute"},
 		{"switch\n", "bad request: 'switch' needs a profile path"},
 		{"status now\n", "bad request: 'status' takes no argument"},
@@ -767,12 +769,10 @@ TEST_CASE("the reply reader takes any JSON spelling of flat fields", "[control][
 		{"{\"error\":\"x\"}", "no \"ok\""},
 		{"{\"ok\":1}", "not a boolean"},
 		{"{\"ok\":false}", "no \"error\""},
-		{"{\"ok\":true,\"a\":[1]}", "field \"a\": arrays"},
 		{"{\"ok\":true,\"a\":1.5}", "field \"a\": only integer numbers"},
 		{"{\"ok\":true,\"a\":99999999999999999999}", "fit in 64 bits"},
 		{"{\"ok\":true,\"a\":9223372036854775808}", "fit in 64 bits"},
 		{"{\"ok\":true,\"a\":1" + std::string(400, '0') + "}", "beyond what a double holds"},
-		{"{\"ok\":true,\"a\":{\"b\":{}}}", "field \"a\": objects nested deeper"},
 		{"{\"ok\":true,\"a\":{\"b\":2.5}}", "field \"a\": only integer numbers"},
 		{"{\"ok\":true,\"a\":\"open", "missing closing quote"},
 		{"{\"ok\":true,\"a\":\"\\q\"}", "forbidden character after backslash"},
@@ -791,11 +791,47 @@ TEST_CASE("the reply reader takes any JSON spelling of flat fields", "[control][
 		       .find_integer("b") == std::numeric_limits<int64_t>::min());
 }
 
+TEST_CASE("arrays and objects of objects are kept as documents, as read", "[control][protocol]")
+{
+	const ControlReply reply = ControlProtocol::parse_reply(
+		R"({"ok":true,"nodes":[{"name":"","stats":[{"value":1.5},{"value":18446744073709551615}]}],)"
+		R"("deep":{"a":{"b":[]}},"empty":[],"flat":{"x":1}})");
+	const scxr::JsonTree *nodes = reply.find_tree("nodes");
+	REQUIRE(nodes != nullptr);
+	CHECK(nodes->document().at(0).at("stats").at(0).at("value") == 1.5);
+	CHECK(nodes->document().at(0).at("stats").at(1).at("value").get<uint64_t>() == UINT64_MAX);
+	REQUIRE(reply.find_tree("deep") != nullptr);
+	CHECK(reply.find_tree("deep")->document().at("a").at("b").is_array());
+	REQUIRE(reply.find_tree("empty") != nullptr);
+	CHECK(reply.find_tree("empty")->document().empty());
+	// A flat object stays what status has always read: text values.
+	CHECK(reply.find_tree("flat") == nullptr);
+	CHECK(*reply.find_object("flat") == ControlReply::Object{{"x", "1"}});
+
+	// Written back, the documents come out as they went in, and compare equal.
+	const ControlReply again = ControlProtocol::parse_reply(reply.to_line());
+	CHECK(again == reply);
+	const ControlReply written = ControlReply::success().set(
+		"nodes", scxr::JsonTree(nlohmann::ordered_json::parse(R"([{"name":"web","stats":[]}])")));
+	CHECK(written.to_line() == "{\"ok\":true,\"nodes\":[{\"name\":\"web\",\"stats\":[]}]}\n");
+	CHECK(ControlProtocol::parse_reply(written.to_line()) == written);
+
+	// A tree moved from, or made empty, holds null rather than nothing.
+	scxr::JsonTree moved(nlohmann::ordered_json::array());
+	const scxr::JsonTree taken = std::move(moved);
+	CHECK(taken.document().is_array());
+	CHECK(scxr::JsonTree().document().is_null());
+}
+
 TEST_CASE("request lines parse into requests", "[control][protocol]")
 {
 	const auto parse = [](std::string_view line) { return ControlProtocol::parse_request(line); };
 	REQUIRE(std::holds_alternative<ControlRequest>(parse("ping")));
 	CHECK(std::get<ControlRequest>(parse("status\r")).command == ControlRequest::Command::status);
+	CHECK(std::get<ControlRequest>(parse("stats")).command == ControlRequest::Command::stats);
+	CHECK_THAT(std::get<std::string>(parse("stats now")), ContainsSubstring("'stats' takes no argument"));
+	CHECK_THAT(std::get<std::string>(parse("stat")),
+		   ContainsSubstring("unknown command 'stat' (use ping, status, stats or switch /absolute/profile.toml)"));
 	const auto switched = parse("switch /etc/scx/my profile.toml");
 	REQUIRE(std::holds_alternative<ControlRequest>(switched));
 	CHECK(std::get<ControlRequest>(switched).command == ControlRequest::Command::switch_profile);
@@ -816,6 +852,7 @@ TEST_CASE("request lines parse into requests", "[control][protocol]")
 
 	CHECK(ControlProtocol::format_request({ControlRequest::Command::switch_profile, "/a b.toml"}) == "switch /a b.toml\n");
 	CHECK(ControlProtocol::format_request({ControlRequest::Command::status, {}}) == "status\n");
+	CHECK(ControlProtocol::format_request({ControlRequest::Command::stats, {}}) == "stats\n");
 	CHECK_THROWS_AS(ControlProtocol::format_request({ControlRequest::Command::switch_profile, "/a\nb"}),
 			std::invalid_argument);
 }
