@@ -80,6 +80,7 @@
               (onlyPrograms pkgs.glibc [ "ldd" ])
               # the metrics scenario checks /metrics with the Prometheus project's own checker
               (onlyPrograms pkgs.prometheus.cli [ "promtool" ])
+              pkgs.tmux # the top scenario drives `scx-runner top` in it (with ncurses' terminfo)
               # devhost tests
               pkgs.git
               (onlyPrograms pkgs.systemd [ "systemd-analyze" ])

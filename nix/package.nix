@@ -20,6 +20,7 @@
   httplib,
   openssl,
   cmake,
+  ncurses,
   catch2_3,
 }:
 
@@ -68,6 +69,7 @@ stdenv.mkDerivation (finalAttrs: {
     # is built with and so asks its users to link.
     httplib
     openssl
+    ncurses # `scx-runner top` (ncursesw)
   ];
 
   checkInputs = [ catch2_3 ];

@@ -19,6 +19,7 @@
 #include "base/RunnerError.hpp"
 #include "session/Session.hpp"
 #include "session/SignalFd.hpp"
+#include "top/TopCommand.hpp"
 
 #ifndef SCXR_MODULE_DIR
 #error "the build defines SCXR_MODULE_DIR, the directory the runner's own modules are installed to"
@@ -232,6 +233,7 @@ ExitCode Application::dispatch(const CliOptions &options)
 	case CliOptions::Command::status: return status(options);
 	case CliOptions::Command::switch_profile: return switch_profile(options);
 	case CliOptions::Command::monitor: return monitor(options);
+	case CliOptions::Command::top: return top(options);
 	}
 	return ExitCode::internal;
 }
@@ -387,6 +389,17 @@ ExitCode Application::monitor(const CliOptions &options)
 	settings.format = flags.effective_stats_format();
 	settings.run_for = options.run_for;
 	return Monitor(settings, out_).run();
+}
+
+ExitCode Application::top(const CliOptions &options)
+{
+	TopCommand::Settings settings;
+	settings.socket = options.control_socket;
+	if (options.top_interval)
+		settings.interval = *options.top_interval;
+	settings.plain = options.plain;
+	settings.run_for = options.run_for;
+	return TopCommand(settings, out_).run();
 }
 
 ExitCode Application::run(const CliOptions &options)

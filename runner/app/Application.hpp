@@ -21,7 +21,7 @@ struct ResolvedProfile;
 struct RunnerSettings;
 
 // The commands behind the command line: run a profile, check it, list plugins, ask a running
-// runner for its status or to switch profiles. main() builds
+// runner for its status or to switch profiles, watch it (monitor, top). main() builds
 // one with the real kernel probe and the process's streams; tests build one with a fake probe
 // and string streams.
 class Application {
@@ -42,6 +42,7 @@ private:
 	ExitCode status(const CliOptions &options);
 	ExitCode switch_profile(const CliOptions &options);
 	ExitCode monitor(const CliOptions &options);
+	ExitCode top(const CliOptions &options);
 	// Where a run serves scx_stats: [runner] stats_socket or --stats-socket, else the scx
 	// path when root; nullopt for none.
 	static std::optional<std::filesystem::path> stats_socket_path(const RunnerSettings &runner);

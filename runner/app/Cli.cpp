@@ -4,6 +4,7 @@
 #include "base/RunnerError.hpp"
 #include "base/SpellingSuggestion.hpp"
 #include "control/StatsProtocol.hpp"
+#include "top/TopCommand.hpp"
 
 #include <scx_runner/plugin_abi.h>
 
@@ -152,7 +153,7 @@ const std::vector<FlagDescriptor> &flag_table()
 		{.name = "--duration",
 		 .value_name = "SECONDS",
 		 .help = "detach and exit 0 after the scheduler ran this long (\"30\",\n"
-			 "\"1.5\", \"2m\"); 'monitor' stops after that long",
+			 "\"1.5\", \"2m\"); 'monitor' and 'top' stop after that long",
 		 .apply =
 			 [](ParseState &state, const std::string &flag, const std::string &text) {
 				 state.options.run_for = parse_duration_flag(flag, text, true);
@@ -173,8 +174,8 @@ const std::vector<FlagDescriptor> &flag_table()
 		 .given = [](const CliOptions &options) { return options.watch; }},
 		{.name = "--control-socket",
 		 .value_name = "PATH",
-		 .help = fmt::format("where the running runner answers 'status' and 'switch'\n"
-				     "(default {}; root only, mode 0600)",
+		 .help = fmt::format("where the running runner answers 'status', 'switch' and\n"
+				     "'top' (default {}; root only, mode 0600)",
 				     ControlProtocol::kDefaultSocketPath),
 		 .apply =
 			 [](ParseState &state, const std::string &, const std::string &path) {
@@ -210,6 +211,27 @@ const std::vector<FlagDescriptor> &flag_table()
 								 MetricsAddress::kForms));
 			 },
 		 .given = [](const CliOptions &options) { return options.runner_overrides.metrics.has_value(); }},
+		{.name = "--interval",
+		 .value_name = "TIME",
+		 .help = "how often 'top' reads the runner (default 1s, at least 100ms)",
+		 .commands = {Command::top},
+		 .commands_text = "to 'top'",
+		 .apply =
+			 [](ParseState &state, const std::string &flag, const std::string &text) {
+				 state.options.top_interval = parse_duration_flag(flag, text, false);
+				 if (*state.options.top_interval < TopCommand::kMinimumInterval)
+					 usage_error(fmt::format("--interval {} is too short", text),
+						     fmt::format("use at least {}: top must not become a load on the runner",
+								 TopCommand::kMinimumInterval.to_string()));
+			 },
+		 .given = [](const CliOptions &options) { return options.top_interval.has_value(); }},
+		{.name = "--plain",
+		 .help = "with 'top': print text every interval, not a screen (the\n"
+			 "default when stdout is not a terminal)",
+		 .commands = {Command::top},
+		 .commands_text = "to 'top'",
+		 .apply = [](ParseState &state, const std::string &, const std::string &) { state.options.plain = true; },
+		 .given = [](const CliOptions &options) { return options.plain; }},
 		{.name = "--swap-mode",
 		 .value_name = "MODE",
 		 .help = "pre-verified (default): verify the new scheduler while the old\n"
@@ -285,6 +307,8 @@ std::string Cli::usage()
   scx-runner [OPTIONS] status [--json]       what the kernel runs, and what a running runner runs
   scx-runner [OPTIONS] switch PROFILE.toml   ask the running runner to swap to another profile
   scx-runner [OPTIONS] monitor [PATH]        print a running runner's (or scx scheduler's) scx_stats
+  scx-runner [OPTIONS] top [--plain]         a live view of the running runner: its tree, each
+                                             node's rates and their history (q quits)
 
 Options:
 )" + flag_help() + R"(
@@ -395,6 +419,11 @@ CliOptions Cli::parse(const std::vector<std::string> &arguments)
 			usage_error("monitor takes at most one socket path", "scx-runner monitor [PATH]");
 		if (positional.size() == 2)
 			options.monitor_socket = positional[1];
+	} else if (first == "top") {
+		options.command = CliOptions::Command::top;
+		if (positional.size() != 1)
+			usage_error(fmt::format("top takes no arguments, got '{}'", positional[1]),
+				    "scx-runner top [--control-socket PATH] [--interval TIME] [--plain]");
 	} else {
 		options.command = CliOptions::Command::run;
 		if (positional.size() != 1)

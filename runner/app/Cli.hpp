@@ -16,7 +16,7 @@ namespace scxr {
 
 // What the command line asks for.
 struct CliOptions {
-	enum class Command { run, check, plugins, status, switch_profile, monitor, help, version };
+	enum class Command { run, check, plugins, status, switch_profile, monitor, top, help, version };
 
 	Command command = Command::help;
 	std::string profile_path;           // run, check, switch
@@ -30,6 +30,8 @@ struct CliOptions {
 	std::string control_socket = ControlProtocol::kDefaultSocketPath; // --control-socket
 	std::string monitor_socket;         // monitor [PATH]: empty for --stats-socket or the default
 	SwapMode swap_mode = SwapMode::pre_verified;        // --swap-mode
+	std::optional<Duration> top_interval; // top --interval
+	bool plain = false;                   // top --plain
 };
 
 // Parses the command line:
@@ -39,6 +41,7 @@ struct CliOptions {
 //   scx-runner [OPTIONS] status [--json]     what the kernel and a running runner run
 //   scx-runner [OPTIONS] switch PROFILE.toml ask the running runner to swap to a profile
 //   scx-runner [OPTIONS] monitor [PATH]      print what an scx_stats socket serves
+//   scx-runner [OPTIONS] top                 a live view of the running runner
 class Cli {
 public:
 	// arguments excludes argv[0]. Throws RunnerError (usage) with a hint.

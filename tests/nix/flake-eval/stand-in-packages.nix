@@ -114,10 +114,12 @@ in
   openssl = package "openssl" "3.6.0" { };
   cmake = package "cmake" "4.1.2" { };
   prometheus.cli = package "prometheus-cli" "3.7.3" { };
+  ncurses = package "ncurses" "6.5" { };
   catch2_3 = package "catch2" "3.11.0" { };
   qemu = package "qemu" "10.1.2" { };
   pkgsStatic.busybox = package "busybox-static" "1.37.0" { };
   cpio = package "cpio" "2.15" { };
+  tmux = package "tmux" "3.5a" { };
   glibc = package "glibc" "2.42" { };
   git = package "git" "2.51.2" { };
   systemd = package "systemd" "258.2" { };

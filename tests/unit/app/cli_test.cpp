@@ -182,6 +182,29 @@ TEST_CASE("monitor and --stats-socket", "[cli]")
 	CHECK_THAT(Cli::usage(), ContainsSubstring("scx-runner [OPTIONS] monitor [PATH]"));
 }
 
+TEST_CASE("top, --interval and --plain", "[cli][top]")
+{
+	const CliOptions top = Cli::parse({"top"});
+	CHECK(top.command == CliOptions::Command::top);
+	CHECK_FALSE(top.top_interval);
+	CHECK_FALSE(top.plain);
+	CHECK(top.control_socket == "/run/scx-runner/control.sock");
+	const CliOptions tuned = Cli::parse({"--control-socket", "/tmp/c.sock", "top", "--interval", "500ms", "--plain"});
+	CHECK(tuned.control_socket == "/tmp/c.sock");
+	REQUIRE(tuned.top_interval);
+	CHECK(tuned.top_interval->to_string() == "500ms");
+	CHECK(tuned.plain);
+	CHECK(Cli::parse({"top", "--duration", "3"}).run_for.has_value());
+
+	CHECK_THAT(usage_error({"top", "now"}).what(), ContainsSubstring("top takes no arguments, got 'now'"));
+	CHECK_THAT(usage_error({"top", "--interval", "10ms"}).what(), ContainsSubstring("--interval 10ms is too short"));
+	CHECK_THAT(usage_error({"top", "--interval", "often"}).what(), ContainsSubstring("--interval often: invalid duration"));
+	CHECK_THAT(usage_error({"--plain", "status"}).what(), ContainsSubstring("--plain only applies to 'top'"));
+	CHECK_THAT(usage_error({"--interval", "1s", "monitor"}).what(), ContainsSubstring("--interval only applies to 'top'"));
+	CHECK_THAT(Cli::usage(), ContainsSubstring("scx-runner [OPTIONS] top [--plain]"));
+	CHECK_THAT(Cli::usage(), ContainsSubstring("--interval TIME"));
+}
+
 TEST_CASE("every flag --help lists is one the parser knows", "[cli]")
 {
 	// --help and the parser read one table; a flag listed but unparsed would show up here.
@@ -203,5 +226,5 @@ TEST_CASE("every flag --help lists is one the parser knows", "[cli]")
 		}
 		++flags_seen;
 	}
-	CHECK(flags_seen == 11); // the flags without a short form; -h, -v and -V are checked above
+	CHECK(flags_seen == 13); // the flags without a short form; -h, -v and -V are checked above
 }

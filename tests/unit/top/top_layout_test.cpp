@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // What `scx-runner top` shows, without a terminal: sparklines in both character sets, lines cut
-// to the width (never wrapped), the picked node's every stat on an 80x24 screen.
+// to the width (never wrapped), the picked node's every stat on an 80x24 screen, and the plain
+// text printed when stdout is not a terminal.
 #include "top/Sparkline.hpp"
+#include "top/TopCommand.hpp"
 #include "top/TopLayout.hpp"
 #include "top/TopModel.hpp"
 
@@ -11,6 +13,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -187,4 +190,31 @@ TEST_CASE("a tree taller than the screen still fits it", "[top]")
 	CHECK(lines.at(2).text == "> root: qmap (kernel: qmap)");
 	CHECK_THAT(lines.back().text, ContainsSubstring("more lines: a taller terminal shows them"));
 	CHECK(lines.back().style == TopLine::Style::note);
+}
+
+TEST_CASE("the plain text: a timestamped block with every node's key rates, 80 columns at most", "[top]")
+{
+	const TopModel model = tree_model(3);
+	const std::string block = scxr::TopCommand::plain_block(model, "19:10:38", kAscii);
+	CAPTURE(block);
+	std::istringstream lines(block);
+	std::vector<std::string> all;
+	for (std::string line; std::getline(lines, line);) {
+		CHECK(TopLayout::display_width(line) <= 80);
+		CHECK(line.find('\x1b') == std::string::npos);
+		all.push_back(line);
+	}
+	REQUIRE(all.size() == 2 + 4 * (1 + 3));
+	CHECK(all[0] == "19:10:38 scx-runner pid 812: /tmp/tree.toml");
+	CHECK(all[2] == "root: qmap (kernel: qmap)");
+	CHECK(all[3] == "  stat34              10200/s       .#  stat33               9900/s       .#");
+	CHECK(all[6] == "a: qmap on /sys/fs/cgroup/a (kernel: qmap)");
+	CHECK(all[14] == "c: simple on /sys/fs/cgroup/c (kernel: simple)");
+	// No runner attached: one note instead of the nodes.
+	TopModel empty;
+	TopReading pending;
+	pending.state = "restart pending";
+	empty.add(pending, TopModel::Clock::now());
+	CHECK_THAT(scxr::TopCommand::plain_block(empty, "19:10:39", kAscii),
+		   ContainsSubstring("no scheduler is attached (restart pending)"));
 }
