@@ -20,6 +20,7 @@
 #include "session/Session.hpp"
 #include "session/SignalFd.hpp"
 #include "top/TopCommand.hpp"
+#include "top/TopLayout.hpp"
 
 #ifndef SCXR_MODULE_DIR
 #error "the build defines SCXR_MODULE_DIR, the directory the runner's own modules are installed to"
@@ -462,17 +463,6 @@ std::string reply_text(const ControlReply &reply, std::string_view name)
 	return "?";
 }
 
-// "1h 2m 3s", "42s".
-std::string uptime_text(int64_t seconds)
-{
-	std::string text;
-	if (seconds >= 3600)
-		text += fmt::format("{}h ", seconds / 3600);
-	if (seconds >= 60)
-		text += fmt::format("{}m ", seconds % 3600 / 60);
-	return text + fmt::format("{}s", seconds % 60);
-}
-
 void write_runner_text(std::ostream &out, const ControlReply &reply)
 {
 	out << fmt::format("runner: pid {}, {}\n", reply_text(reply, "pid"), reply_text(reply, "state"));
@@ -487,8 +477,8 @@ void write_runner_text(std::ostream &out, const ControlReply &reply)
 	}
 	const int64_t *uptime = reply.find_integer("uptime_seconds");
 	const int64_t *attached = reply.find_integer("attached_seconds");
-	out << fmt::format("  uptime: {}{}\n", uptime ? uptime_text(*uptime) : "?",
-			   attached ? fmt::format(", this scheduler attached for {}", uptime_text(*attached)) : "");
+	out << fmt::format("  uptime: {}{}\n", uptime ? TopLayout::uptime_text(*uptime) : "?",
+			   attached ? fmt::format(", this scheduler attached for {}", TopLayout::uptime_text(*attached)) : "");
 	out << fmt::format("  swaps: {} ({} failed, {} mode){}\n", reply_text(reply, "swaps"),
 			   reply_text(reply, "failed_swaps"), reply_text(reply, "swap_mode"),
 			   reply.find_string("last_gap") ? ", last gap " + *reply.find_string("last_gap") : "");

@@ -23,16 +23,10 @@ using scxr::ControlRequest;
 using scxr::StatsSnapshot;
 using scxr::StatsSnapshotJson;
 using scxr::test::SessionRig;
+using scxr::test::wait_for_runner;
 using namespace std::chrono_literals;
 
 namespace {
-
-void wait_for_runner(const std::string &socket)
-{
-	const auto deadline = std::chrono::steady_clock::now() + 10s;
-	while (!ControlClient(socket).runner_is_running() && std::chrono::steady_clock::now() < deadline)
-		std::this_thread::sleep_for(5ms);
-}
 
 const scxr::StatSample *sample_of(const StatsSnapshot::Node &node, const std::string &name)
 {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "SessionRig.hpp"
 
+#include "control/ControlClient.hpp"
 #include "kernel/LibbpfLog.hpp"
 #include "plugin/PluginLoader.hpp"
 #include "profile/ProfileResolver.hpp"
@@ -8,6 +9,7 @@
 
 #include "TestPlugins.hpp"
 
+#include <chrono>
 #include <csignal>
 #include <sstream>
 #include <thread>
@@ -64,6 +66,13 @@ SessionRig::Outcome SessionRig::run(const std::filesystem::path &profile, const 
 	outcome.out = out.str();
 	outcome.err = err.str();
 	return outcome;
+}
+
+void wait_for_runner(const std::string &control_socket)
+{
+	const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+	while (!ControlClient(control_socket).runner_is_running() && std::chrono::steady_clock::now() < deadline)
+		std::this_thread::sleep_for(std::chrono::milliseconds(5));
 }
 
 } // namespace scxr::test

@@ -48,4 +48,8 @@ public:
 		    int pending_signal = 0);
 };
 
+// Waits (up to 10 s) until a runner answers ping on the control socket, as a rig's session
+// starts serving once its scheduler is attached.
+void wait_for_runner(const std::string &control_socket);
+
 } // namespace scxr::test

@@ -25,16 +25,10 @@ using scxr::ControlClient;
 using scxr::TopReading;
 using scxr::test::FakeKernelProbe;
 using scxr::test::SessionRig;
+using scxr::test::wait_for_runner;
 using namespace std::chrono_literals;
 
 namespace {
-
-void wait_for_runner(const std::string &socket)
-{
-	const auto deadline = std::chrono::steady_clock::now() + 10s;
-	while (!ControlClient(socket).runner_is_running() && std::chrono::steady_clock::now() < deadline)
-		std::this_thread::sleep_for(5ms);
-}
 
 struct Result {
 	int code = -1;
