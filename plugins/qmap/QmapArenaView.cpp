@@ -148,7 +148,8 @@ std::string QmapArenaView::describe() const
 	for (unsigned slot = 0; slot < QMAP_MAX_SUB_SCHEDS; ++slot) {
 		const uint64_t cgroup_id = load(arena_->sub_sched_cgroup_ids[slot]);
 		if (cgroup_id)
-			children += " [" + std::to_string(slot) + "]=cgroup " + std::to_string(cgroup_id) + " (" +
+			children += " [" + std::to_string(slot) + "]=cgroup " + std::to_string(cgroup_id) +
+				    " (weight " + std::to_string(load(arena_->sub_weights[slot])) + ", " +
 				    std::to_string(load(arena_->sub_dispatched[slot])) + " dispatches)";
 	}
 	text += "sub-schedulers:" + (children.empty() ? std::string(" none") : children) + "\n";

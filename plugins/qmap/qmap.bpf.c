@@ -909,45 +909,114 @@ static __always_inline bool dispatch_from_fifo(struct cpu_ctx __arena *cpuc, u32
 }
 
 /*
- * Offers this CPU to the children, round robin from where the last offer
- * stopped; returns true when one of them dispatched. Only the cid form has
- * children.
+ * Children share this node's CPU time by stride scheduling, weighted like CFS
+ * shares: the node's own FIFOs count as one party of weight 100 (the cgroup
+ * default) and each child as a party of its cgroup's cpu.weight. A CPU charges
+ * the party it served for the time until its next dispatch, weighted by 100 /
+ * weight, and each dispatch goes first to the party that has used the least; a
+ * party with nothing to run gives its turn away and banks no credit for the
+ * time it was idle. The spec's qmap offers its children only the dispatches its
+ * FIFOs leave empty, so a busy root starves them until the kernel's watchdog
+ * ejects them for a runnable-task stall.
  */
-static bool dispatch_children(void)
+#define QMAP_OWN_WEIGHT 100
+
+static __always_inline u64 weighted(u64 ns, u32 weight)
+{
+	return ns * QMAP_OWN_WEIGHT / (weight ?: QMAP_OWN_WEIGHT);
+}
+
+/* Charges the party @cpuc served for its time up to @now, and serves @party from then on. */
+static __always_inline void serve(struct cpu_ctx __arena *cpuc, u32 party, u64 now)
+{
+	u32 last = cpuc->serving;
+	u64 used = now - cpuc->serving_since;
+
+	if (last == QMAP_SERVING_OWN)
+		__sync_fetch_and_add(&qa.own_pass, weighted(used, QMAP_OWN_WEIGHT));
+	else if (last != QMAP_SERVING_NONE && last <= QMAP_MAX_SUB_SCHEDS)
+		__sync_fetch_and_add(&qa.sub_passes[last - 1], weighted(used, qa.sub_weights[last - 1]));
+	cpuc->serving = party;
+	cpuc->serving_since = now;
+}
+
+/* The attached child that has used the least CPU time, or -1 when none is attached. */
+static __always_inline s32 least_served_child(void)
+{
+	u64 least = (u64)-1;
+	s32 slot = -1, i;
+
+	for (i = 0; i < QMAP_MAX_SUB_SCHEDS; i++) {
+		if (qa.sub_sched_cgroup_ids[i] && qa.sub_passes[i] < least) {
+			least = qa.sub_passes[i];
+			slot = i;
+		}
+	}
+	return slot;
+}
+
+/*
+ * The children's turn, taken before our own FIFOs when the least served child
+ * is not ahead of them. Returns true when that child dispatched.
+ */
+static bool dispatch_child_in_turn(struct cpu_ctx __arena *cpuc, u64 now)
+{
+	s32 slot = least_served_child();
+	u64 own = qa.own_pass;
+
+	if (slot < 0 || qa.sub_passes[slot] > own)
+		return false;
+	if (scx_bpf_sub_dispatch(qa.sub_sched_cgroup_ids[slot])) {
+		__sync_fetch_and_add(&qa.sub_dispatched[slot], 1);
+		serve(cpuc, QMAP_SERVING_CHILD(slot), now);
+		return true;
+	}
+	/* Idle: it comes up again once our FIFOs have used another slice. */
+	qa.sub_passes[slot] = own + slice_ns;
+	return false;
+}
+
+/*
+ * Our own FIFOs are empty: offers this CPU to every child, round robin from
+ * where the last offer stopped; returns true when one of them dispatched.
+ * Being idle banks us no credit, so our pass catches up with that child's.
+ */
+static bool dispatch_children(struct cpu_ctx __arena *cpuc, u64 now)
 {
 	u32 first = qa.sub_dispatch_next, i;
 
-	if (!qa.nr_sub_scheds)
-		return false;
 	for (i = 0; i < QMAP_MAX_SUB_SCHEDS; i++) {
 		u32 slot = (first + i) % QMAP_MAX_SUB_SCHEDS;
 		u64 cgroup_id = qa.sub_sched_cgroup_ids[slot];
 
 		if (!cgroup_id || !scx_bpf_sub_dispatch(cgroup_id))
 			continue;
+		if (qa.own_pass < qa.sub_passes[slot])
+			qa.own_pass = qa.sub_passes[slot];
 		__sync_fetch_and_add(&qa.sub_dispatched[slot], 1);
+		serve(cpuc, QMAP_SERVING_CHILD(slot), now);
 		qa.sub_dispatch_next = (slot + 1) % QMAP_MAX_SUB_SCHEDS;
 		return true;
 	}
 	return false;
 }
 
-static __always_inline void dispatch_body(struct task_struct *prev, const bool cid)
+/* This node's own dispatch, the spec's: returns true when it gave this CPU a task. */
+static __always_inline bool dispatch_own(const bool cid)
 {
 	struct cpu_ctx __arena *cpuc;
 	u32 batch = dsp_batch ?: 1;
-	task_ctx_t *taskc;
 	s32 i;
 
 	if (expedite_highpri(false, cid))
-		return;
+		return true;
 
 	/*
 	 * With highpri tasks still on the FIFOs, pop them before consuming.
 	 * Without boosting there are none, and the counter is not read.
 	 */
 	if ((!highpri_boosting || !qa.nr_highpri_queued) && move_to_local(SHARED_DSQ))
-		return;
+		return true;
 
 	if (dsp_inf_loop_after && qa.nr_dispatched > dsp_inf_loop_after) {
 		/*
@@ -960,7 +1029,7 @@ static __always_inline void dispatch_body(struct task_struct *prev, const bool c
 		if (p) {
 			scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, slice_ns, 0);
 			bpf_task_release(p);
-			return;
+			return true;
 		}
 	}
 
@@ -980,22 +1049,49 @@ static __always_inline void dispatch_body(struct task_struct *prev, const bool c
 			cpuc->dsp_cnt = 1 << cpuc->dsp_idx;
 		}
 		if (dispatch_from_fifo(cpuc, &batch, cid))
-			return;
+			return true;
 		/* This FIFO ran dry: its unused share does not carry over. */
 		cpuc->dsp_cnt = 0;
 	}
+	return false;
+}
 
-	/* Nothing of our own to run: let the children dispatch. */
-	if (cid && dispatch_children())
-		return;
+/*
+ * Nothing was dispatched and @prev keeps its CPU. Give it the seq it would have
+ * had if it had been enqueued and dispatched at once, so core-sched still
+ * orders it fairly.
+ */
+static __always_inline void keep_prev(struct task_struct *prev)
+{
+	task_ctx_t *taskc;
 
-	/*
-	 * @prev keeps its CPU. Give it the seq it would have had if it had
-	 * been enqueued and dispatched at once, so core-sched still orders it
-	 * fairly.
-	 */
 	if (prev && (taskc = lookup_task_ctx(prev)))
 		taskc->core_sched_seq = qa.core_sched_tail_seqs[weight_to_idx(prev->scx.weight)]++;
+}
+
+static __always_inline void dispatch_body(struct task_struct *prev, const bool cid)
+{
+	struct cpu_ctx __arena *cpuc;
+	u64 now;
+
+	/* The classic form has no children, nor has a node that hosts none. */
+	if (!cid || !qa.nr_sub_scheds) {
+		if (!dispatch_own(cid))
+			keep_prev(prev);
+		return;
+	}
+	cpuc = cpu_ctx_of(this_target(cid));
+	now = bpf_ktime_get_ns();
+	/* Whoever ran until now is charged, and keeps the CPU if nobody else takes it. */
+	serve(cpuc, cpuc->serving, now);
+	if (dispatch_child_in_turn(cpuc, now))
+		return;
+	if (dispatch_own(cid)) {
+		cpuc->serving = QMAP_SERVING_OWN;
+		return;
+	}
+	if (!dispatch_children(cpuc, now))
+		keep_prev(prev);
 }
 
 void BPF_STRUCT_OPS(qmap_dispatch, s32 cpu, struct task_struct *prev)
@@ -1296,10 +1392,19 @@ s32 BPF_STRUCT_OPS(qmap_cpuctl_init, struct cgroup *cgrp, struct scx_cgroup_init
 	return 0;
 }
 
+/* A child's cgroup is one of ours to set: its new weight is its new share of our rounds. */
 void BPF_STRUCT_OPS(qmap_cpuctl_set_weight, struct cgroup *cgrp, u32 weight)
 {
+	u64 cgroup_id = cgrp->kn->id;
+	s32 i;
+
 	if (print_msgs)
-		bpf_printk("CGRP SET %llu weight=%u", cgrp->kn->id, weight);
+		bpf_printk("CGRP SET %llu weight=%u", cgroup_id, weight);
+	USE_ARENA();
+	for (i = 0; i < QMAP_MAX_SUB_SCHEDS; i++) {
+		if (qa.sub_sched_cgroup_ids[i] == cgroup_id)
+			qa.sub_weights[i] = weight;
+	}
 }
 
 void BPF_STRUCT_OPS(qmap_cpuctl_set_bandwidth, struct cgroup *cgrp,
@@ -1404,6 +1509,9 @@ void BPF_STRUCT_OPS(qmap_update_idle, s32 cid, bool idle)
 {
 	USE_ARENA();
 	mark_cid_idle(cid, idle);
+	/* An idle CPU serves nobody: its idle time is nobody's share. */
+	if (idle && qa.nr_sub_scheds)
+		serve(cpu_ctx_of(cid), QMAP_SERVING_NONE, bpf_ktime_get_ns());
 }
 
 void BPF_STRUCT_OPS(qmap_cpu_online, s32 cpu)
@@ -1831,6 +1939,28 @@ static void grant_child(u64 cgroup_id)
 }
 
 /*
+ * The cpu.weight of cgroup @cgroup_id now. The kernel tells a parent of a
+ * change to its child's weight (ops.cpuctl_set_weight: a cgroup's knobs belong
+ * to its parent) but not of a weight written before the child attached, so
+ * sub_attach reads it from the cgroup's task_group.
+ */
+static u32 cgroup_weight(u64 cgroup_id)
+{
+	struct cgroup_subsys_state *css;
+	struct cgroup *cgrp;
+	u32 weight = 0;
+
+	cgrp = bpf_cgroup_from_id(cgroup_id);
+	if (!cgrp)
+		return QMAP_OWN_WEIGHT;
+	css = BPF_CORE_READ(cgrp, subsys[bpf_core_enum_value(enum cgroup_subsys_id, cpu_cgrp_id)]);
+	if (css)
+		weight = BPF_CORE_READ(container_of(css, struct task_group, css), scx.weight);
+	bpf_cgroup_release(cgrp);
+	return weight ?: QMAP_OWN_WEIGHT;
+}
+
+/*
  * A child attaches below us: take a free slot and grant it its caps. With
  * all eight slots taken the ninth is refused with -ENOSPC; the kernel fails
  * that child's load ("parent rejected") and this node keeps running, so no
@@ -1847,6 +1977,9 @@ s32 BPF_STRUCT_OPS(qmap_sub_attach, struct scx_sub_attach_args *args)
 			continue;
 		qa.sub_sched_cgroup_ids[i] = cgroup_id;
 		qa.sub_dispatched[i] = 0;
+		qa.sub_weights[i] = cgroup_weight(cgroup_id);
+		/* It starts level with our own FIFOs, with no credit. */
+		qa.sub_passes[i] = qa.own_pass;
 		qa.nr_sub_scheds++;
 		qa.nr_sub_attached++;
 		grant_child(cgroup_id);

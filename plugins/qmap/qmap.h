@@ -107,11 +107,19 @@ struct qmap_fifo {
 	__u32 nr_queued;
 };
 
+/* What a CPU of a node that hosts children runs (cpu_ctx.serving): nothing, a child, or our own. */
+#define QMAP_SERVING_NONE	0
+#define QMAP_SERVING_CHILD(slot)	((slot) + 1)
+#define QMAP_SERVING_OWN	(QMAP_MAX_SUB_SCHEDS + 1)
+
 struct cpu_ctx {
 	__u64 dsp_idx;		/* FIFO this CPU is dispatching from */
 	__u64 dsp_cnt;		/* tasks left to take from it this round */
 	__u32 avg_weight;	/* running average of the weights it ran */
 	__u32 cpuperf_target;
+	__u64 serving_since;	/* when it began to serve the party below */
+	__u32 serving;		/* a QMAP_SERVING_* value; only nodes with children set it */
+	__u32 pad;
 };
 
 struct qmap_arena {
@@ -147,11 +155,16 @@ struct qmap_arena {
 
 	/*
 	 * Children attached below this scheduler (cid form only), by cgroup id; 0 = a free slot.
-	 * sub_dispatched counts, per slot, the dispatches that slot's child made when offered
-	 * this node's CPU time; sub_dispatch_next is where the next offer starts (round robin).
+	 * sub_dispatched counts, per slot, the times that slot's child dispatched. CPU time is
+	 * shared by stride scheduling (qmap.bpf.c, "Children"): sub_weights holds each child's
+	 * cgroup cpu.weight, sub_passes and own_pass the weighted CPU time (ns) each child and this
+	 * node's own FIFOs have used. sub_dispatch_next is where an idle node's offers start.
 	 */
 	__u64 sub_sched_cgroup_ids[QMAP_MAX_SUB_SCHEDS];
 	__u64 sub_dispatched[QMAP_MAX_SUB_SCHEDS];
+	__u64 sub_passes[QMAP_MAX_SUB_SCHEDS];
+	__u32 sub_weights[QMAP_MAX_SUB_SCHEDS];
+	__u64 own_pass;
 	__u64 nr_sub_attached;	/* children accepted since attach */
 	__u64 nr_sub_refused;	/* children refused: all slots taken */
 	__u64 nr_sub_grant_failed;	/* grants the kernel refused in part (-EPERM) or whole */

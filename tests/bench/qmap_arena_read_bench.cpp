@@ -46,7 +46,8 @@ std::unique_ptr<FakeArena> make_arena(const Scenario &scenario)
 	qa.nr_enqueued = 123'456'789;
 	qa.nr_dispatched = 123'456'000;
 	for (unsigned cpu = 0; cpu < scenario.cpus; ++cpu)
-		qa.cpu_ctxs[cpu] = cpu_ctx{cpu % QMAP_NR_FIFOS, 3, 100 + cpu, 1024};
+		qa.cpu_ctxs[cpu] = cpu_ctx{.dsp_idx = cpu % QMAP_NR_FIFOS, .dsp_cnt = 3, .avg_weight = 100 + cpu,
+					   .cpuperf_target = 1024, .serving_since = 0, .serving = 0, .pad = 0};
 	unsigned next_entry = 0;
 	for (unsigned fifo = 0; fifo < QMAP_NR_FIFOS; ++fifo) {
 		qmap_fifo &list = qa.fifos[fifo];

@@ -173,6 +173,7 @@ TEST_CASE("the live dump uses the BPF dump's FIFO lines and adds CPU and slab st
 	arena.qa.cpu_ctxs[1].cpuperf_target = 512;
 	arena.qa.sub_sched_cgroup_ids[0] = 77;
 	arena.qa.sub_dispatched[0] = 5;
+	arena.qa.sub_weights[0] = 300;
 
 	const std::string text = fixture.view().describe();
 	CHECK(text.find("QMAP FIFO[0]:\n") != std::string::npos);
@@ -184,7 +185,7 @@ TEST_CASE("the live dump uses the BPF dump's FIFO lines and adds CPU and slab st
 	CHECK(text.find("QMAP CPU[1]: dsp_idx=4 dsp_cnt=9 avg_weight=100 cpuperf_target=512\n") !=
 	      std::string::npos);
 	CHECK(text.find("QMAP CPU[2]") == std::string::npos);
-	CHECK(text.find("sub-schedulers: [0]=cgroup 77 (5 dispatches)\n") != std::string::npos);
+	CHECK(text.find("sub-schedulers: [0]=cgroup 77 (weight 300, 5 dispatches)\n") != std::string::npos);
 }
 
 TEST_CASE("an arena view without an arena says so", "[qmap][arena]")

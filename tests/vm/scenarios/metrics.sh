@@ -14,10 +14,7 @@
 #    child c (simple) each get their node label; a workload in cgroup b moves b's counter.
 . /usr/share/scxtest/scenarios/qmap-lib.sh
 
-if ! grep -q sub_caps_updated /sys/kernel/btf/vmlinux 2>/dev/null; then
-    fail "this scenario needs Linux 7.3 (struct sched_ext_ops_cid with sub_caps_updated)"
-    finish
-fi
+require_sub_schedulers
 require_file /usr/bin/promtool "promtool is in this boot (tests/vm/meson.build adds the host's; scripts/setup installs it)"
 require_file /usr/bin/scx-runner-metrics.so "the metrics module is built"
 require_file /usr/bin/http-client "the scenario's HTTP client is built"

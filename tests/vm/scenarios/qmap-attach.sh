@@ -57,7 +57,7 @@ check "cpuperf figures are reported (the kernel has scx_bpf_cpuperf_cur)" \
 
 # 7.3 runs qmap in the cid form (and its stats count children); 7.2, whose cid ABI differs, in
 # the classic form.
-if grep -q sub_caps_updated /sys/kernel/btf/vmlinux 2>/dev/null; then
+if has_sub_schedulers; then
     check "qmap said once that it runs in the cid form" [ "$(count_lines "$RUNNER_OUT" "qmap: cid form")" -eq 1 ]
     check "the cid form's stats count children" [ "$(stat_last children)" = 0 ]
 else

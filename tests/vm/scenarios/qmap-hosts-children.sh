@@ -13,10 +13,7 @@
 
 LOADERS=/usr/lib/scx-bench
 require_file "$LOADERS/scx_qmap" "the kernel's scx_qmap is in the guest (run-scenario --kernel-loaders)"
-if ! grep -q sub_caps_updated /sys/kernel/btf/vmlinux 2>/dev/null; then
-    fail "this scenario needs Linux 7.3 (struct sched_ext_ops_cid with sub_caps_updated)"
-    finish
-fi
+require_sub_schedulers
 
 mount_cgroup2
 echo +cpu >"$CGROUP_ROOT/cgroup.subtree_control" 2>/dev/null || info "no cpu controller: every child weighs 100"

@@ -97,6 +97,14 @@ mount_cgroup2() {
     mkdir -p "$CGROUP_ROOT"
     grep -q " $CGROUP_ROOT cgroup2 " /proc/mounts || mount -t cgroup2 none "$CGROUP_ROOT"
 }
+# has_sub_schedulers: the kernel has Linux 7.3's sub-scheduler ABI (struct sched_ext_ops_cid with
+# sub_caps_updated); require_sub_schedulers fails and ends the scenario when it has not.
+has_sub_schedulers() { grep -q sub_caps_updated /sys/kernel/btf/vmlinux 2>/dev/null; }
+require_sub_schedulers() {
+    has_sub_schedulers && return 0
+    fail "this scenario needs Linux 7.3 (struct sched_ext_ops_cid with sub_caps_updated)"
+    finish
+}
 sub_ops_file() { echo "$SCX_SYSFS/root/sub/sub-$(stat -c %i "$CGROUP_ROOT/$1")/ops"; }
 
 # start_small_tree FILE [RUNNER_LINE...]: writes FILE, a tree of our qmap at the root, our qmap on

@@ -30,7 +30,7 @@ run_runner_bg /tmp/qmap-root.toml
 expect_state enabled "$QMAP_ATTACH_TIMEOUT"
 expect_ops qmap
 report_verified_insns qmap
-if grep -q sub_caps_updated /sys/kernel/btf/vmlinux 2>/dev/null; then
+if has_sub_schedulers; then
     check "7.3: qmap runs in the cid form (its stats count children)" \
         wait_for_file_text "$RUNNER_OUT" '"children":0' 30
 else

@@ -136,7 +136,7 @@ tail -n 20 "$RUNNER_OUT" | sed 's/^/  | /'
 
 # A tree (Linux 7.3): each child is a target of its own, named by its cgroup; "top" stays the
 # root's, and a workload in child b's cgroup moves b's counters as served.
-if grep -q sub_caps_updated /sys/kernel/btf/vmlinux 2>/dev/null; then
+if has_sub_schedulers; then
     start_small_tree /tmp/tree-stats.toml
     check "the stats socket appears for the tree" wait_until 20 test -S "$SOCKET"
     stats-client ask "$SOCKET" '{"req":"stats","args":{"target":"b"}}' '{"req":"stats","args":{"target":"c"}}' \

@@ -15,10 +15,7 @@
 . /usr/share/scxtest/scenarios/qmap-lib.sh
 
 require_file /usr/bin/tmux "tmux is in the image (tests/vm/make-initramfs)"
-if ! grep -q sub_caps_updated /sys/kernel/btf/vmlinux 2>/dev/null; then
-    fail "this scenario needs Linux 7.3 (struct sched_ext_ops_cid with sub_caps_updated)"
-    finish
-fi
+require_sub_schedulers
 mount_cgroup2
 CHILD_TIMEOUT=150
 SOCKET=/run/scx-runner/control.sock

@@ -17,10 +17,7 @@
 # 6. SIGINT detaches the whole tree: state disabled, exit code 0.
 . /usr/share/scxtest/scenarios/qmap-lib.sh
 
-if ! grep -q sub_caps_updated /sys/kernel/btf/vmlinux 2>/dev/null; then
-    fail "this scenario needs Linux 7.3 (struct sched_ext_ops_cid with sub_caps_updated)"
-    finish
-fi
+require_sub_schedulers
 mount_cgroup2
 CHILD_TIMEOUT=150
 
