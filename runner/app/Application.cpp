@@ -10,6 +10,7 @@
 #include "output/Json.hpp"
 #include "kernel/KernelProbe.hpp"
 #include "kernel/LibbpfLog.hpp"
+#include "base/Duration.hpp"
 #include "base/Logging.hpp"
 #include "profile/OptionValidator.hpp"
 #include "plugin/PluginLoader.hpp"
@@ -20,7 +21,6 @@
 #include "session/Session.hpp"
 #include "session/SignalFd.hpp"
 #include "top/TopCommand.hpp"
-#include "top/TopLayout.hpp"
 
 #ifndef SCXR_MODULE_DIR
 #error "the build defines SCXR_MODULE_DIR, the directory the runner's own modules are installed to"
@@ -477,8 +477,8 @@ void write_runner_text(std::ostream &out, const ControlReply &reply)
 	}
 	const int64_t *uptime = reply.find_integer("uptime_seconds");
 	const int64_t *attached = reply.find_integer("attached_seconds");
-	out << fmt::format("  uptime: {}{}\n", uptime ? TopLayout::uptime_text(*uptime) : "?",
-			   attached ? fmt::format(", this scheduler attached for {}", TopLayout::uptime_text(*attached)) : "");
+	out << fmt::format("  uptime: {}{}\n", uptime ? Duration::uptime_text(*uptime) : "?",
+			   attached ? fmt::format(", this scheduler attached for {}", Duration::uptime_text(*attached)) : "");
 	out << fmt::format("  swaps: {} ({} failed, {} mode){}\n", reply_text(reply, "swaps"),
 			   reply_text(reply, "failed_swaps"), reply_text(reply, "swap_mode"),
 			   reply.find_string("last_gap") ? ", last gap " + *reply.find_string("last_gap") : "");

@@ -130,4 +130,14 @@ std::string Duration::to_string() const
 	return fmt::format("{}ns", nanoseconds_);
 }
 
+std::string Duration::uptime_text(int64_t seconds)
+{
+	std::string text;
+	if (seconds >= 3600)
+		text += fmt::format("{}h ", seconds / 3600);
+	if (seconds >= 60)
+		text += fmt::format("{}m ", seconds % 3600 / 60);
+	return text + fmt::format("{}s", seconds % 60);
+}
+
 } // namespace scxr

@@ -31,6 +31,9 @@ public:
 	// "0s". parse(to_string()) gives the same duration back.
 	std::string to_string() const;
 
+	// Whole seconds as people read an uptime: "42s", "1m 3s", "2h 5m 0s" (status and top).
+	static std::string uptime_text(int64_t seconds);
+
 	constexpr auto operator<=>(const Duration &) const = default;
 
 private:

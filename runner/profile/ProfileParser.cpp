@@ -619,7 +619,7 @@ private:
 			text ? std::optional<std::string>(text->get())
 			     : port ? std::optional<std::string>(std::to_string(port->get())) : std::nullopt;
 		if (given)
-			if (std::optional<std::string> metrics = RunnerSettings::parse_metrics(*given)) {
+			if (std::optional<RunnerSettings::Metrics> metrics = RunnerSettings::parse_metrics(*given)) {
 				settings.metrics = std::move(metrics);
 				return;
 			}

@@ -25,9 +25,13 @@ struct RunnerSettings {
 	// Where the scx_stats socket is served: a path, or "" for no socket. Unset: the
 	// runner's default (the scx convention's path when it runs as root).
 	std::optional<std::string> stats_socket;
-	// Where /metrics is served, as MetricsAddress::parse() accepts it, or "" for none (the
-	// default).
-	std::optional<std::string> metrics;
+	// Where /metrics is served. Set to no address, it says "off" (which overrides a profile's
+	// address from the command line); unset, the default: no /metrics.
+	struct Metrics {
+		std::optional<MetricsAddress> address;
+		bool operator==(const Metrics &) const = default;
+	};
+	std::optional<Metrics> metrics;
 
 	// These settings with every field that overrides sets replacing ours.
 	RunnerSettings overridden_by(const RunnerSettings &overrides) const
@@ -57,19 +61,16 @@ struct RunnerSettings {
 
 	// A metrics setting as given ("off" or "" turns it off): the value to store, or nullopt
 	// when it is no address.
-	static std::optional<std::string> parse_metrics(std::string_view text)
+	static std::optional<Metrics> parse_metrics(std::string_view text)
 	{
 		if (text.empty() || text == "off")
-			return std::string();
-		if (!MetricsAddress::parse(text))
-			return std::nullopt;
-		return std::string(text);
+			return Metrics{};
+		if (std::optional<MetricsAddress> address = MetricsAddress::parse(text))
+			return Metrics{std::move(address)};
+		return std::nullopt;
 	}
 	// Where to serve /metrics, if anywhere.
-	std::optional<MetricsAddress> effective_metrics() const
-	{
-		return metrics && !metrics->empty() ? MetricsAddress::parse(*metrics) : std::nullopt;
-	}
+	std::optional<MetricsAddress> effective_metrics() const { return metrics ? metrics->address : std::nullopt; }
 
 	Duration effective_stats_interval() const { return stats_interval.value_or(kDefaultStatsInterval); }
 	StatsFormat effective_stats_format() const { return stats_format.value_or(StatsFormat::text); }

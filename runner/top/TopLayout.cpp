@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "top/TopLayout.hpp"
 
+#include "base/Duration.hpp"
+
 #include "output/StatsFormatter.hpp"
 
 #include <fmt/format.h>
@@ -137,16 +139,6 @@ std::string TopLayout::fit(std::string_view text, size_t width, Sparkline::Chars
 	return std::string(text.substr(0, end)) + std::string(ellipsis(charset));
 }
 
-std::string TopLayout::uptime_text(int64_t seconds)
-{
-	std::string text;
-	if (seconds >= 3600)
-		text += fmt::format("{}h ", seconds / 3600);
-	if (seconds >= 60)
-		text += fmt::format("{}m ", seconds % 3600 / 60);
-	return text + fmt::format("{}s", seconds % 60);
-}
-
 std::vector<TopLine> TopLayout::lines(const TopModel &model, const Settings &settings)
 {
 	std::vector<TopLine> lines;
@@ -158,7 +150,7 @@ std::vector<TopLine> TopLayout::lines(const TopModel &model, const Settings &set
 	const TopReading &runner = model.latest();
 	add(fmt::format("{}scx-runner pid {}: {}", settings.prefix, runner.pid, runner.profile), TopLine::Style::heading);
 	add(fmt::format("{}, sched_ext {}, up {}, swaps {} ({} failed), restarts {}{}", runner.state,
-			runner.kernel_state.empty() ? "?" : runner.kernel_state, uptime_text(runner.uptime_seconds),
+			runner.kernel_state.empty() ? "?" : runner.kernel_state, Duration::uptime_text(runner.uptime_seconds),
 			runner.swaps, runner.failed_swaps, runner.restarts, model.paused() ? "  [paused]" : ""),
 	    TopLine::Style::heading);
 

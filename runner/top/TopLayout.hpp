@@ -66,8 +66,6 @@ public:
 	static size_t display_width(std::string_view text);
 	// text cut to width columns, its last one an ellipsis when something was cut.
 	static std::string fit(std::string_view text, size_t width, Sparkline::Charset charset);
-	// "42s", "1m 3s", "2h 5m 0s": how top and status show an uptime.
-	static std::string uptime_text(int64_t seconds);
 };
 
 } // namespace scxr

@@ -151,10 +151,11 @@ TEST_CASE("--watch and --swap-mode apply to a run", "[cli]")
 
 TEST_CASE("--metrics takes a port or host:port, or off", "[cli][metrics]")
 {
-	CHECK(Cli::parse({"--metrics", "9100", "p.toml"}).runner_overrides.metrics == "9100");
+	CHECK(Cli::parse({"--metrics", "9100", "p.toml"}).runner_overrides.effective_metrics() ==
+	      scxr::MetricsAddress{"127.0.0.1", 9100});
 	CHECK(Cli::parse({"--metrics=[::1]:9100", "p.toml"}).runner_overrides.effective_metrics() ==
 	      scxr::MetricsAddress{"::1", 9100});
-	CHECK(Cli::parse({"--metrics", "off", "p.toml"}).runner_overrides.metrics == "");
+	CHECK(Cli::parse({"--metrics", "off", "p.toml"}).runner_overrides.metrics == scxr::RunnerSettings::Metrics{});
 	CHECK_FALSE(Cli::parse({"p.toml"}).runner_overrides.metrics);
 	CHECK_THAT(usage_error({"--metrics", "nine", "p.toml"}).what(),
 		   ContainsSubstring("--metrics nine: expected PORT or HOST:PORT"));

@@ -62,3 +62,12 @@ TEST_CASE("durations print in the largest exact unit and parse back", "[duration
 	for (uint64_t value : {1ULL, 999ULL, 1'000ULL, 1'500'000ULL, 1'234'567ULL, 60'000'000'000ULL, 7'200'000'000'000ULL})
 		CHECK(Duration::parse(Duration::from_nanoseconds(value).to_string()).nanoseconds() == value);
 }
+
+TEST_CASE("an uptime reads in hours, minutes and seconds", "[duration]")
+{
+	CHECK(Duration::uptime_text(0) == "0s");
+	CHECK(Duration::uptime_text(42) == "42s");
+	CHECK(Duration::uptime_text(63) == "1m 3s");
+	CHECK(Duration::uptime_text(3600) == "1h 0m 0s");
+	CHECK(Duration::uptime_text(7500) == "2h 5m 0s");
+}

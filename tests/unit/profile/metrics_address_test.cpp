@@ -38,15 +38,15 @@ TEST_CASE("addresses that are none of the forms are refused", "[metrics]")
 
 TEST_CASE("off and empty turn metrics off; the command line overrides the profile", "[metrics]")
 {
-	CHECK(RunnerSettings::parse_metrics("off") == std::string());
-	CHECK(RunnerSettings::parse_metrics("") == std::string());
+	CHECK(RunnerSettings::parse_metrics("off") == RunnerSettings::Metrics{});
+	CHECK(RunnerSettings::parse_metrics("") == RunnerSettings::Metrics{});
 	CHECK_FALSE(RunnerSettings::parse_metrics("nine"));
 
 	RunnerSettings profile;
-	profile.metrics = "9100";
+	profile.metrics = RunnerSettings::parse_metrics("9100");
 	CHECK(profile.effective_metrics() == MetricsAddress{"127.0.0.1", 9100});
 	RunnerSettings flags;
-	flags.metrics = "";
+	flags.metrics = RunnerSettings::Metrics{};
 	CHECK_FALSE(profile.overridden_by(flags).effective_metrics());
 	CHECK_FALSE(RunnerSettings().effective_metrics());
 }
@@ -59,7 +59,7 @@ TEST_CASE("[runner] metrics takes a string or a port number", "[metrics]")
 	};
 	CHECK(parse("\"[::1]:9200\"").runner.effective_metrics() == MetricsAddress{"::1", 9200});
 	CHECK(parse("9100").runner.effective_metrics() == MetricsAddress{"127.0.0.1", 9100});
-	CHECK(parse("\"off\"").runner.metrics == "");
+	CHECK(parse("\"off\"").runner.metrics == RunnerSettings::Metrics{});
 	CHECK_FALSE(scxr::ProfileParser().parse_string("plugin = \"test_good\"\n", "p.toml").runner.metrics);
 }
 

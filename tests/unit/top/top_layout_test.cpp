@@ -106,9 +106,6 @@ TEST_CASE("lines are cut to their width with an ellipsis, between characters", "
 	CHECK(TopLayout::fit("web-\xc3\xa9t\xc3\xa9-\xc3\xa9t\xc3\xa9", 7, kAscii) == "web-\xc3\xa9t~");
 	CHECK(TopLayout::display_width("▁▂▃x") == 4);
 	CHECK(TopLayout::fit("abc", 0, kAscii).empty());
-	CHECK(TopLayout::uptime_text(42) == "42s");
-	CHECK(TopLayout::uptime_text(63) == "1m 3s");
-	CHECK(TopLayout::uptime_text(7500) == "2h 5m 0s");
 }
 
 TEST_CASE("an 80x24 screen shows every node and the picked node's every stat that fits", "[top]")
