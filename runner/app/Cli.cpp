@@ -11,8 +11,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
-#include <cmath>
 #include <functional>
 #include <string_view>
 
@@ -45,15 +43,18 @@ spdlog::level::level_enum parse_log_level(const std::string &name)
 Duration parse_duration_flag(const std::string &flag, const std::string &text, bool seconds_allowed)
 {
 	// --duration 30 means thirty seconds; every duration flag also takes "500ms".
-	if (seconds_allowed) {
-		double seconds = 0;
-		auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-		if (error == std::errc() && end == text.data() + text.size()) {
-			if (!(seconds >= 0) || !std::isfinite(seconds) || seconds > 1e9)
-				usage_error(fmt::format("{} {}: expected a number of seconds", flag, text));
-			return Duration::from_nanoseconds(static_cast<uint64_t>(std::llround(seconds * 1e9)));
+	// A bare decimal number is read as Duration's own seconds ("1.5" as "1.5s"): exact, and
+	// without floating-point parsing, whose libstdc++ code is all that would link libm in.
+	if (seconds_allowed && !text.empty() &&
+	    text.find_first_not_of("0123456789.") == std::string::npos) {
+		try {
+			return Duration::parse(text + "s");
+		} catch (const std::invalid_argument &) {
+			usage_error(fmt::format("{} {}: expected a number of seconds", flag, text));
 		}
 	}
+	if (seconds_allowed && text.starts_with('-'))
+		usage_error(fmt::format("{} {}: expected a number of seconds", flag, text));
 	try {
 		return Duration::parse(text);
 	} catch (const std::invalid_argument &error) {

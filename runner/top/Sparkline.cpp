@@ -38,7 +38,8 @@ std::string bars(const std::deque<double> &series, size_t first, size_t width,
 		size_t level = 0;
 		if (highest > lowest && value > lowest) {
 			const double share = (value - lowest) / (highest - lowest);
-			level = std::clamp<size_t>(static_cast<size_t>(std::lround(share * (Levels - 1))), 1, Levels - 1);
+			// Rounded to the nearest level (share is never negative here).
+			level = std::clamp<size_t>(static_cast<size_t>(share * (Levels - 1) + 0.5), 1, Levels - 1);
 		}
 		text += levels[level];
 	}

@@ -73,6 +73,9 @@ TEST_CASE("runner flags are parsed into overrides", "[cli]")
 	CHECK(options.runner_overrides.stats_format == scxr::StatsFormat::json);
 	CHECK(options.run_for->nanoseconds() == 1'500'000'000);
 	CHECK(Cli::parse({"--duration", "2m", "p.toml"}).run_for->nanoseconds() == 120'000'000'000);
+	// Seconds are read exactly, as decimals: no float rounds 0.3 to 299'999'999 ns.
+	CHECK(Cli::parse({"--duration", "0.3", "p.toml"}).run_for->nanoseconds() == 300'000'000);
+	CHECK(Cli::parse({"--duration", ".5", "p.toml"}).run_for->nanoseconds() == 500'000'000);
 	CHECK(Cli::parse({"--stats-interval", "0s", "p.toml"}).runner_overrides.stats_interval->is_zero());
 }
 
@@ -100,6 +103,9 @@ TEST_CASE("mistakes on the command line are usage errors with hints", "[cli]")
 	CHECK_THAT(usage_error({"--duration", "soon", "p.toml"}).what(), ContainsSubstring("invalid duration"));
 	CHECK_THAT(usage_error({"--duration", "0", "p.toml"}).what(), ContainsSubstring("longer than zero"));
 	CHECK_THAT(usage_error({"--duration", "-1", "p.toml"}).what(), ContainsSubstring("expected a number of seconds"));
+	CHECK_THAT(usage_error({"--duration", "1.2.3", "p.toml"}).what(), ContainsSubstring("expected a number of seconds"));
+	CHECK_THAT(usage_error({"--duration", "0.0000000001", "p.toml"}).what(),
+		   ContainsSubstring("expected a number of seconds"));
 	CHECK_THAT(usage_error({"a.toml", "b.toml"}).what(), ContainsSubstring("unexpected argument 'b.toml'"));
 	CHECK_THAT(usage_error({"check"}).what(), ContainsSubstring("check needs a profile"));
 	CHECK_THAT(usage_error({"plugins", "extra"}).what(), ContainsSubstring("plugins takes no arguments"));

@@ -446,6 +446,22 @@ static int measure_bpf_stats(const char *name)
 }
 
 /* Splits ARGV at the first "--" at or after START: returns the part after it, NULL-ended. */
+/*
+ * exec -> exit of a command that does nothing of consequence (`scx-runner --version`, a
+ * loader's `-h`): what the program's exec, dynamic loading and start-up cost before any work
+ * of its own, the floor under every start of the same binary in this boot.
+ */
+static int measure_exec(const char *name, char **argv)
+{
+	struct child child;
+	double origin = now_ms();
+
+	start_child(&child, name, argv);
+	wait_exit(&child, origin);
+	printf("BENCH kind=exec name=%s exit_ms=%.1f exit=%d\n", name, now_ms() - origin, child_exit_code(&child));
+	return 0;
+}
+
 static char **after_separator(char **argv, int start)
 {
 	for (int i = start; argv[i]; i++) {
@@ -462,6 +478,7 @@ static int usage(void)
 	fprintf(stderr, "usage: sched-probe start NAME IDLE_SECONDS -- COMMAND...\n"
 			"       sched-probe restart NAME -- COMMAND_A... -- COMMAND_B...\n"
 			"       sched-probe switch NAME -- COMMAND...\n"
+			"       sched-probe exec NAME -- COMMAND...\n"
 			"       sched-probe bpf-stats NAME\n");
 	return 2;
 }
@@ -485,6 +502,8 @@ int main(int argc, char **argv)
 		return measure_start(argv[2], atof(argv[3]), &argv[5]);
 	if (strcmp(argv[1], "switch") == 0 && argc > 4 && strcmp(argv[3], "--") == 0)
 		return measure_switch(argv[2], &argv[4]);
+	if (strcmp(argv[1], "exec") == 0 && argc > 4 && strcmp(argv[3], "--") == 0)
+		return measure_exec(argv[2], &argv[4]);
 	if (strcmp(argv[1], "restart") == 0 && argc > 4 && strcmp(argv[3], "--") == 0) {
 		first = &argv[4];
 		second = after_separator(argv, 4);

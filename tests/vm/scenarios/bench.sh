@@ -66,6 +66,9 @@ while [ "$rep" -le "$REPS" ]; do
         probe start kernel-qmap "$IDLE_SECONDS" -- "$LOADERS/scx_qmap"
         probe start runner-simple "$IDLE_SECONDS" -- scx-runner /tmp/simple.toml
         probe start kernel-simple "$IDLE_SECONDS" -- "$LOADERS/scx_simple"
+        # The exec floor of each binary: exec, dynamic loading and start-up, then exit.
+        probe exec runner-version -- scx-runner --version
+        probe exec kernel-help -- "$LOADERS/scx_qmap" -h
 
         # Switches qmap -> simple: ours pre-verified and stop-start, the kernel's by restart.
         for mode in pre-verified stop-start; do
