@@ -53,7 +53,14 @@ void Logging::install()
 void Logging::set_level(spdlog::level::level_enum level)
 {
 	spdlog::set_level(level);
-	spdlog::set_pattern(level <= spdlog::level::debug ? "[%H:%M:%S.%e] %^%l%$: %v" : "%^%l%$: %v");
+	// Compiling a pattern is a start's worth of cold code: only when the level changes it
+	// (install() sets info's, and the command line usually keeps info).
+	static const char *current_pattern = nullptr;
+	const char *pattern = level <= spdlog::level::debug ? "[%H:%M:%S.%e] %^%l%$: %v" : "%^%l%$: %v";
+	if (pattern != current_pattern) {
+		spdlog::set_pattern(pattern);
+		current_pattern = pattern;
+	}
 	// Lines must reach a journal or a pipe as they happen, not when a buffer fills.
 	spdlog::flush_on(spdlog::level::trace);
 }

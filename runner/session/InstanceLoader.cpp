@@ -95,13 +95,12 @@ std::unique_ptr<PluginInstance> InstanceLoader::load(const ResolvedNode &node) c
 	spdlog::debug("{}: creating, configuring and loading the scheduler", node.plugin->id());
 	const auto started = std::chrono::steady_clock::now();
 	std::unique_ptr<PluginInstance> instance = work(node)();
-	// libbpf parsed the kernel's BTF (megabytes, in many small blocks) for the load and freed
-	// it; give those pages back rather than keep them for the scheduler's lifetime.
-	::malloc_trim(0);
 	spdlog::info("{}: loaded and verified in {} ms", instance->id(),
 		     std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
 			     .count());
 	return instance;
 }
+
+void InstanceLoader::release_load_memory() { ::malloc_trim(0); }
 
 } // namespace scxr

@@ -66,9 +66,10 @@ while [ "$rep" -le "$REPS" ]; do
         probe start kernel-qmap "$IDLE_SECONDS" -- "$LOADERS/scx_qmap"
         probe start runner-simple "$IDLE_SECONDS" -- scx-runner /tmp/simple.toml
         probe start kernel-simple "$IDLE_SECONDS" -- "$LOADERS/scx_simple"
-        # The exec floor of each binary: exec, dynamic loading and start-up, then exit.
+        # The runner's exec floor: exec, dynamic loading, static initialisation and the command
+        # line, then exit. (The kernel's loaders have no such command: their -h opens the BPF
+        # skeleton and reads the kernel's BTF before it prints the usage.)
         probe exec runner-version -- scx-runner --version
-        probe exec kernel-help -- "$LOADERS/scx_qmap" -h
 
         # Switches qmap -> simple: ours pre-verified and stop-start, the kernel's by restart.
         for mode in pre-verified stop-start; do
