@@ -170,8 +170,12 @@ std::string MetricsFormatter::format(const std::optional<StatsSnapshot> &snapsho
 		   fmt::format("{}", runner.swaps));
 	add_runner(families, "scx_runner_failed_swaps_total", "counter",
 		   "swaps that failed (the old scheduler kept running or came back)", fmt::format("{}", runner.failed_swaps));
-	add_runner(families, "scx_runner_restarts_total", "counter", "restarts after a scheduler's error exit",
+	add_runner(families, "scx_runner_restarts_total", "counter", "restarts of the root scheduler after an error exit",
 		   fmt::format("{}", runner.restarts));
+	for (const auto &[node, restarts] : runner.child_restarts)
+		families.add("scx_runner_child_restarts_total", "counter",
+			     "restarts of a child scheduler of the tree by its own policy, by node",
+			     fmt::format("scx_runner_child_restarts_total{{node=\"{}\"}} {}\n", escaped(node, true), restarts));
 	if (runner.last_swap_gap_seconds)
 		add_runner(families, "scx_runner_last_swap_gap_seconds", "gauge",
 			   "how long the last swap left no scheduler attached", number(*runner.last_swap_gap_seconds));

@@ -189,6 +189,14 @@ void ActiveScheduler::print_stats_if_due()
 	next_stats_ = std::max(next_stats_ + interval.to_chrono(), Clock::now());
 }
 
+RunnerCounters ActiveScheduler::runner_counters(Clock::time_point now) const
+{
+	RunnerCounters counters = status_.counters(instance_ != nullptr, gap_clock_, now);
+	for (const std::unique_ptr<ChildScheduler> &child : children_)
+		child->add_restarts(counters.child_restarts);
+	return counters;
+}
+
 std::optional<StatsSnapshot> ActiveScheduler::stats_snapshot()
 {
 	if (!instance_)

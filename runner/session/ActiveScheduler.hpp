@@ -85,10 +85,7 @@ public:
 	void answer_later(uint64_t ticket);
 	ControlReply status(Clock::time_point now) const;
 	// The runner's own counts, for /metrics.
-	RunnerCounters runner_counters(Clock::time_point now) const
-	{
-		return status_.counters(instance_ != nullptr, gap_clock_, now);
-	}
+	RunnerCounters runner_counters(Clock::time_point now) const;
 	// The control socket's `stats` (`scx-runner top`): status, what the kernel shows
 	// (kernel_state), when the reading was taken (monotonic_ns, CLOCK_MONOTONIC, so a client
 	// on this machine can time rates by it) and the nodes of stats_snapshot().

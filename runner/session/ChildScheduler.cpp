@@ -241,6 +241,13 @@ void ChildScheduler::add_status(ControlReply::Object &nodes, const SchedExtNode 
 		child->add_status(nodes, kernel_node);
 }
 
+void ChildScheduler::add_restarts(std::vector<std::pair<std::string, uint64_t>> &restarts) const
+{
+	restarts.emplace_back(name_, restarts_);
+	for (const std::unique_ptr<ChildScheduler> &child : children_)
+		child->add_restarts(restarts);
+}
+
 SchedExtNode ChildScheduler::kernel_node(const SchedExtNode &parent) const
 {
 	const std::optional<uint64_t> id = CgroupDirectory::id_of(node_.cgroup_dir);

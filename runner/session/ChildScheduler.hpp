@@ -73,6 +73,8 @@ public:
 	// One status entry per node of the subtree: name -> what the runner runs there beside
 	// what the kernel shows for it below parent (SchedExtNode::root() for the root's children).
 	void add_status(ControlReply::Object &nodes, const SchedExtNode &parent) const;
+	// Each node of the subtree by name, with its restarts so far (for /metrics).
+	void add_restarts(std::vector<std::pair<std::string, uint64_t>> &restarts) const;
 
 	// Moves running children to the candidate tree below the same parent: children whose
 	// cgroup left the profile stop, new ones start, changed ones (plugin, options or plugin

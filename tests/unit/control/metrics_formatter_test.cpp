@@ -112,11 +112,18 @@ TEST_CASE("the runner's own families, also without a reading", "[metrics]")
 	CHECK(without_gap.find("scx_runner_last_swap_gap_seconds") == std::string::npos);
 	CHECK(without_gap.find("scx_qmap") == std::string::npos);
 
+	CHECK(without_gap.find("scx_runner_child_restarts_total") == std::string::npos);
+
 	runner.last_swap_gap_seconds = 0.105;
 	runner.attached = true;
+	runner.child_restarts = {{"b", 1}, {"b/inner", 0}};
 	const std::string with_gap = MetricsFormatter::format(std::nullopt, runner);
 	CHECK_THAT(with_gap, ContainsSubstring("scx_runner_last_swap_gap_seconds 0.105\n"));
 	CHECK_THAT(with_gap, ContainsSubstring("scx_runner_attached 1\n"));
+	// One family for every child, a sample per node.
+	CHECK_THAT(with_gap, ContainsSubstring("# TYPE scx_runner_child_restarts_total counter\n"
+					       "scx_runner_child_restarts_total{node=\"b\"} 1\n"
+					       "scx_runner_child_restarts_total{node=\"b/inner\"} 0\n"));
 }
 
 TEST_CASE("every line is a comment or a sample, and the page ends with a newline", "[metrics]")

@@ -135,6 +135,8 @@ check "child c has its node label and its own plugin's families" \
     grep -q '^scx_simple_global_dispatches_total{node="c",plugin="simple"} ' /tmp/t2.prom
 check "qmap's family is declared once for both qmap nodes" [ "$(grep -c '^# TYPE scx_qmap_enqueued_total ' /tmp/t2.prom)" = 1 ]
 check "the runner counts three nodes" grep -q '^scx_runner_nodes 3$' /tmp/t2.prom
+check "each child has its own restart counter" \
+    sh -c "grep -q '^scx_runner_child_restarts_total{node=\"b\"} 0$' /tmp/t2.prom && grep -q '^scx_runner_child_restarts_total{node=\"c\"} 0$' /tmp/t2.prom"
 b1=$(sample /tmp/t1.prom 'scx_qmap_enqueued_total{node="b",plugin="qmap"}')
 b2=$(sample /tmp/t2.prom 'scx_qmap_enqueued_total{node="b",plugin="qmap"}')
 check "child b's enqueued moved with the workload in its cgroup ($b1 -> $b2)" greater "$b1" "$b2"
