@@ -188,6 +188,14 @@ std::vector<TopLine> TopLayout::lines(const TopModel &model, const Settings &set
 		if (!cells.empty())
 			add(row(cells, indent), TopLine::Style::normal);
 	}
+	// A child that is not attached (waiting to restart, given up) has no reading, but the user
+	// is looking for it: it gets a line with what status says.
+	for (const auto &[name, text] : runner.children) {
+		const bool shown_above = std::any_of(nodes.begin(), nodes.end(),
+						     [&name](const TopModel::Node &node) { return node.name == name; });
+		if (!shown_above)
+			add(fmt::format("{}{}: {}", settings.picking ? "  " : "", name, text), TopLine::Style::note);
+	}
 	if (settings.height != 0 && lines.size() > settings.height) {
 		const size_t hidden = lines.size() - settings.height + 1;
 		lines.resize(settings.height - 1);

@@ -47,6 +47,8 @@ TopReading TopReading::from_reply(const ControlReply &reply)
 	reading.restarts = integer_field(reply, "restarts");
 	if (const int64_t *nanoseconds = reply.find_integer("monotonic_ns"))
 		reading.taken_at = Clock::time_point(std::chrono::duration_cast<Clock::duration>(std::chrono::nanoseconds(*nanoseconds)));
+	if (const ControlReply::Object *children = reply.find_object("children"))
+		reading.children = *children;
 	if (const JsonTree *nodes = reply.find_tree("nodes"))
 		reading.snapshot = StatsSnapshotJson::read(*nodes);
 	else if (reply.find("nodes"))

@@ -30,6 +30,9 @@ struct TopReading {
 	std::optional<Clock::time_point> taken_at;
 	// Root first; none while no scheduler is attached (a restart is pending).
 	StatsSnapshot snapshot;
+	// Every child of a tree as `status` describes it (name -> "qmap restart pending (kernel:
+	// none), cgroup ..."), attached or not: a child without a reading is only here.
+	ControlReply::Object children;
 
 	// Reads a successful `stats` reply. Throws std::invalid_argument when a field has the
 	// wrong type or the nodes are unreadable; fields a runner left out keep their defaults.

@@ -215,3 +215,30 @@ TEST_CASE("the plain text: a timestamped block with every node's key rates, 80 c
 	CHECK_THAT(scxr::TopCommand::plain_block(empty, "19:10:39", kAscii),
 		   ContainsSubstring("no scheduler is attached (restart pending)"));
 }
+
+TEST_CASE("a child without a reading (waiting to restart) still gets a line, from status", "[top]")
+{
+	TopReading top;
+	top.pid = 812;
+	top.state = "attached";
+	top.kernel_state = "enabled";
+	top.taken_at = TopModel::Clock::time_point(50s);
+	for (const std::string name : {"", "a"}) {
+		StatsSnapshot::Node entry;
+		entry.name = name;
+		entry.plugin_id = "qmap";
+		entry.kernel_ops = "qmap";
+		top.snapshot.nodes.push_back(entry);
+	}
+	top.children = {{"a", "qmap attached (kernel: qmap), cgroup /sys/fs/cgroup/a, 0 restart(s), 0 swap(s)"},
+			{"b", "qmap restart pending (kernel: none), cgroup /sys/fs/cgroup/b, 1 restart(s), 0 swap(s)"}};
+	TopModel model;
+	model.add(std::move(top), TopModel::Clock::time_point(50s));
+	const std::vector<TopLine> lines = TopLayout::lines(model, TopLayout::Settings{});
+	const std::string text = joined(lines);
+	CAPTURE(text);
+	CHECK_THAT(text, ContainsSubstring("\n  b: qmap restart pending (kernel: none), cgroup /sys/fs/cgroup/b, 1 restart"));
+	// a has its reading above, so no second line from status.
+	CHECK(text.find("a: qmap attached") == std::string::npos);
+	CHECK(lines.back().style == TopLine::Style::note);
+}
