@@ -1419,10 +1419,26 @@ void BPF_STRUCT_OPS(qmap_cpuctl_set_bandwidth, struct cgroup *cgrp,
  * Prints the CPU map, 'O' online, 'X' possible but offline, eight CPUs per
  * group: a demonstration of the cpumask kfuncs.
  */
+#define QMAP_MAP_LEN 128
+
+/*
+ * Appends the state of CPU (or cid) @index to the CPU map printed by
+ * print_cpus() and print_cids(), a '|' after every eighth; false when full.
+ */
+static __always_inline bool map_append(char *map, u32 *len, s32 index, char state)
+{
+	if (*len >= QMAP_MAP_LEN - 2)
+		return false;
+	map[(*len)++] = state;
+	if ((index & 7) == 7)
+		map[(*len)++] = '|';
+	return true;
+}
+
 static void print_cpus(void)
 {
 	const struct cpumask *possible, *online;
-	char map[128] = "";
+	char map[QMAP_MAP_LEN] = "";
 	u32 len = 0;
 	s32 cpu;
 
@@ -1436,12 +1452,8 @@ static void print_cpus(void)
 			state = 'O';
 		else if (bpf_cpumask_test_cpu(cpu, possible))
 			state = 'X';
-
-		if (len >= sizeof(map) - 2)
+		if (!map_append(map, &len, cpu, state))
 			break;
-		map[len++] = state;
-		if ((cpu & 7) == 7)
-			map[len++] = '|';
 	}
 	map[sizeof(map) - 1] = '\0';
 
@@ -1465,16 +1477,13 @@ static __always_inline bool cmask_holds(const struct scx_cmask __arena *mask, s3
 static void print_cids(void)
 {
 	const struct scx_cmask __arena *online = scx_bpf_online_cmask();
-	char map[128] = "";
+	char map[QMAP_MAP_LEN] = "";
 	u32 len = 0;
 	s32 cid;
 
 	bpf_for(cid, 0, scx_bpf_nr_cids()) {
-		if (len >= sizeof(map) - 2)
+		if (!map_append(map, &len, cid, online && cmask_holds(online, cid) ? 'O' : 'X'))
 			break;
-		map[len++] = online && cmask_holds(online, cid) ? 'O' : 'X';
-		if ((cid & 7) == 7)
-			map[len++] = '|';
 	}
 	map[sizeof(map) - 1] = '\0';
 
