@@ -29,9 +29,12 @@ StatValues::StatValues(std::span<const scxr_stat_desc> schema, scxr_stat_value *
 
 scxr_stat_value &StatValues::slot(std::string_view name, const scxr_stat_desc **desc) const
 {
-	// A linear search: a schema has tens of stats, read once per stats interval.
-	for (size_t index = 0; index < schema_.size(); ++index) {
+	// A linear search from where the last one ended: stats() mostly sets the stats in schema
+	// order, so each is found at the first look instead of after all the ones before it.
+	for (size_t step = 0; step < schema_.size(); ++step) {
+		const size_t index = (next_slot_ + step) % schema_.size();
 		if (schema_[index].name && name == schema_[index].name) {
+			next_slot_ = index + 1;
 			*desc = &schema_[index];
 			return *reinterpret_cast<scxr_stat_value *>(values_ + index * stride_);
 		}

@@ -21,6 +21,19 @@ std::optional<double> CounterRates::growth(const StatValue &before, const StatVa
 		now);
 }
 
+const StatValue *CounterRates::previous_value(size_t index, const std::string &name) const
+{
+	// A plugin reports the same stats in the same order reading after reading: look at the
+	// same place first, and search only when the set changed. The last of equal names wins,
+	// as when they were kept by name.
+	if (index < previous_.size() && previous_[index].first == name)
+		return &previous_[index].second;
+	for (auto entry = previous_.rbegin(); entry != previous_.rend(); ++entry)
+		if (entry->first == name)
+			return &entry->second;
+	return nullptr;
+}
+
 void CounterRates::update(Clock::time_point when, StatsReading &reading)
 {
 	reading.rates.assign(reading.samples.size(), std::nullopt);
@@ -31,17 +44,21 @@ void CounterRates::update(Clock::time_point when, StatsReading &reading)
 			const StatSample &sample = reading.samples[index];
 			if (sample.kind != SCXR_STAT_COUNTER)
 				continue;
-			const auto found = previous_.find(sample.name);
-			if (found == previous_.end())
+			const StatValue *before = previous_value(index, sample.name);
+			if (!before)
 				continue;
-			if (const std::optional<double> grown = growth(found->second, sample.value))
+			if (const std::optional<double> grown = growth(*before, sample.value))
 				reading.rates[index] = *grown / seconds;
 		}
 		reading.rate_seconds = seconds;
 	}
-	previous_.clear();
-	for (const StatSample &sample : reading.samples)
-		previous_[sample.name] = sample.value;
+	// Overwritten in place: the names stay where they were, so a tick copies no strings.
+	previous_.resize(reading.samples.size());
+	for (size_t index = 0; index < reading.samples.size(); ++index) {
+		if (previous_[index].first != reading.samples[index].name)
+			previous_[index].first = reading.samples[index].name;
+		previous_[index].second = reading.samples[index].value;
+	}
 	previous_time_ = when;
 	has_previous_ = true;
 }

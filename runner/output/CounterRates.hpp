@@ -5,8 +5,9 @@
 #include "plugin/StatSample.hpp"
 
 #include <chrono>
-#include <map>
+#include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace scxr {
@@ -30,7 +31,11 @@ public:
 	static std::optional<double> growth(const StatValue &before, const StatValue &now);
 
 private:
-	std::map<std::string, StatValue> previous_;
+	// The value the previous reading gave the stat named name, at index there if it still is.
+	const StatValue *previous_value(size_t index, const std::string &name) const;
+
+	// The previous reading's values, in its order.
+	std::vector<std::pair<std::string, StatValue>> previous_;
 	Clock::time_point previous_time_{};
 	bool has_previous_ = false;
 };

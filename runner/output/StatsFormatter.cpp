@@ -3,12 +3,17 @@
 
 #include "output/Json.hpp"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <ctime>
+#include <iterator>
+#include <optional>
+#include <string_view>
 #include <type_traits>
 #include <variant>
 
@@ -18,11 +23,41 @@ namespace {
 
 std::string header(const StatsReading &reading)
 {
-	const std::string whose = reading.node.empty() ? reading.plugin_id
-						       : fmt::format("{} ({})", reading.plugin_id, reading.node);
-	const std::string what = reading.has_rates() ? fmt::format("rates over {:.1f}s", reading.rate_seconds)
-						     : std::string("totals");
-	return fmt::format("{} {}: {}", StatsFormatter::time_of_day(reading.when), whose, what);
+	std::string text = StatsFormatter::time_of_day(reading.when);
+	text += ' ';
+	text += reading.plugin_id;
+	if (!reading.node.empty()) {
+		text += " (";
+		text += reading.node;
+		text += ')';
+	}
+	if (reading.has_rates())
+		fmt::format_to(std::back_inserter(text), FMT_COMPILE(": rates over {:.1f}s"), reading.rate_seconds);
+	else
+		text += ": totals";
+	return text;
+}
+
+// One item as text() shows it, "name=value" or "name=rate/s", written into item (cleared first).
+void write_item(std::string &item, const StatSample &sample, const std::optional<double> &rate)
+{
+	item.assign(sample.name);
+	item += '=';
+	if (rate) {
+		item += StatsFormatter::format_rate(*rate);
+		item += "/s";
+		return;
+	}
+	// Integers (every stat of the bundled plugins) without a temporary string.
+	if (const uint64_t *number = std::get_if<uint64_t>(&sample.value)) {
+		const fmt::format_int digits(*number);
+		item.append(digits.data(), digits.size());
+	} else if (const int64_t *number = std::get_if<int64_t>(&sample.value)) {
+		const fmt::format_int digits(*number);
+		item.append(digits.data(), digits.size());
+	} else {
+		item += StatsFormatter::format_value(sample.value);
+	}
 }
 
 } // namespace
@@ -35,10 +70,10 @@ std::string StatsFormatter::format(const StatsReading &reading) const
 std::string StatsFormatter::format_number(double value)
 {
 	if (!std::isfinite(value))
-		return fmt::format("{}", value);
+		return fmt::format(FMT_COMPILE("{}"), value);
 	if (std::trunc(value) == value && std::fabs(value) < 9.007199254740992e15)
-		return fmt::format("{}", static_cast<int64_t>(value));
-	return fmt::format("{}", value);
+		return fmt::format_int(static_cast<int64_t>(value)).str();
+	return fmt::format(FMT_COMPILE("{}"), value);
 }
 
 std::string StatsFormatter::format_value(const StatValue &value)
@@ -51,21 +86,22 @@ std::string StatsFormatter::format_value(const StatValue &value)
 
 std::string StatsFormatter::format_rate(double per_second)
 {
-	// Rates are for reading at a glance: two or three significant digits say it.
+	// Rates are for reading at a glance: two or three significant digits say it. The formats
+	// are compiled: this runs for every counter of every reading.
 	const double size = std::fabs(per_second);
 	if (!std::isfinite(per_second))
-		return fmt::format("{}", per_second);
+		return fmt::format(FMT_COMPILE("{}"), per_second);
 	if (size == 0)
 		return "0";
 	if (size < 10)
-		return fmt::format("{:.1f}", per_second);
+		return fmt::format(FMT_COMPILE("{:.1f}"), per_second);
 	if (size < 100'000)
-		return fmt::format("{:.0f}", per_second);
+		return fmt::format(FMT_COMPILE("{:.0f}"), per_second);
 	if (size < 10'000'000)
-		return fmt::format("{:.0f}k", per_second / 1e3);
+		return fmt::format(FMT_COMPILE("{:.0f}k"), per_second / 1e3);
 	if (size < 1e10)
-		return fmt::format("{:.1f}M", per_second / 1e6);
-	return fmt::format("{:.1f}G", per_second / 1e9);
+		return fmt::format(FMT_COMPILE("{:.1f}M"), per_second / 1e6);
+	return fmt::format(FMT_COMPILE("{:.1f}G"), per_second / 1e9);
 }
 
 std::string StatsFormatter::block(const std::string &header, const std::vector<Group> &groups, size_t width)
@@ -96,20 +132,53 @@ std::string StatsFormatter::block(const std::string &header, const std::vector<G
 
 std::string StatsFormatter::text(const StatsReading &reading, size_t width)
 {
+	// The layout of block(), written straight into one string: this runs on every stats tick
+	// while the scheduler idles, and a string and a vector per item (and a format string parsed
+	// per item) were most of that tick's CPU time.
+	const std::vector<StatSample> &samples = reading.samples;
 	// Groups in the order the schema first names them, each stat in schema order.
-	std::vector<Group> groups;
-	for (size_t index = 0; index < reading.samples.size(); ++index) {
-		const StatSample &sample = reading.samples[index];
-		const std::string label = sample.group.empty() ? kUngroupedLabel : sample.group;
-		auto group = std::ranges::find(groups, label, &Group::first);
-		if (group == groups.end())
-			group = groups.insert(groups.end(), Group{label, {}});
-		const std::optional<double> rate =
-			index < reading.rates.size() ? reading.rates[index] : std::optional<double>();
-		group->second.push_back(rate ? fmt::format("{}={}/s", sample.name, format_rate(*rate))
-					     : fmt::format("{}={}", sample.name, format_value(sample.value)));
+	std::vector<std::string_view> labels;
+	std::vector<uint32_t> group_of(samples.size());
+	size_t label_width = 0;
+	for (size_t index = 0; index < samples.size(); ++index) {
+		const std::string_view label =
+			samples[index].group.empty() ? std::string_view(kUngroupedLabel) : std::string_view(samples[index].group);
+		auto group = std::ranges::find(labels, label);
+		if (group == labels.end())
+			group = labels.insert(labels.end(), label);
+		group_of[index] = static_cast<uint32_t>(group - labels.begin());
+		label_width = std::max(label_width, label.size());
 	}
-	return block(header(reading), groups, width);
+	// "  label  items": the items start after the indent, the padded label and two spaces.
+	const size_t items_column = 2 + label_width + 2;
+	std::string text = header(reading);
+	text.reserve(text.size() + samples.size() * 32 + labels.size() * (items_column + 1));
+	std::string item;
+	for (uint32_t group = 0; group < labels.size(); ++group) {
+		text += "\n  ";
+		text += labels[group];
+		text.append(label_width - labels[group].size() + 2, ' ');
+		size_t line_start = text.size() - items_column;
+		bool line_has_item = false;
+		for (size_t index = 0; index < samples.size(); ++index) {
+			if (group_of[index] != group)
+				continue;
+			write_item(item, samples[index], index < reading.rates.size() ? reading.rates[index]
+										 : std::optional<double>());
+			// An item too long for any line gets one of its own rather than being cut.
+			if (line_has_item && text.size() - line_start + 1 + item.size() > width) {
+				text += '\n';
+				line_start = text.size();
+				text.append(items_column, ' ');
+				line_has_item = false;
+			}
+			if (line_has_item)
+				text += ' ';
+			text += item;
+			line_has_item = true;
+		}
+	}
+	return text;
 }
 
 std::string StatsFormatter::json(const StatsReading &reading)
@@ -143,7 +212,7 @@ std::string StatsFormatter::iso8601(std::chrono::system_clock::time_point when)
 	const std::time_t time = static_cast<std::time_t>(seconds.count());
 	std::tm utc{};
 	gmtime_r(&time, &utc);
-	return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
+	return fmt::format(FMT_COMPILE("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z"), utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
 			   utc.tm_hour, utc.tm_min, utc.tm_sec, milliseconds);
 }
 
@@ -152,7 +221,10 @@ std::string StatsFormatter::time_of_day(std::chrono::system_clock::time_point wh
 	const std::time_t time = std::chrono::system_clock::to_time_t(when);
 	std::tm local{};
 	localtime_r(&time, &local);
-	return fmt::format("{:02}:{:02}:{:02}", local.tm_hour, local.tm_min, local.tm_sec);
+	// Digit by digit: every text reading starts with this.
+	const auto two_digits = [](int value) { return std::array<char, 2>{char('0' + value / 10), char('0' + value % 10)}; };
+	const auto hour = two_digits(local.tm_hour), minute = two_digits(local.tm_min), second = two_digits(local.tm_sec);
+	return std::string{hour[0], hour[1], ':', minute[0], minute[1], ':', second[0], second[1]};
 }
 
 } // namespace scxr

@@ -3,14 +3,17 @@
 
 #include "output/StatsFormatter.hpp"
 
-#include <utility>
+#include <string>
 
 namespace scxr {
 
-void StatsPrinter::print(StatsFormat format, StatsReading reading, Clock::time_point taken_at)
+void StatsPrinter::print(StatsFormat format, StatsReading &reading, Clock::time_point taken_at)
 {
 	rates_[reading.node].update(taken_at, reading);
-	out_ << StatsFormatter(format).format(reading) << '\n';
+	std::string text = StatsFormatter(format).format(reading);
+	text += '\n';
+	// One write of the whole block.
+	out_.write(text.data(), static_cast<std::streamsize>(text.size()));
 	out_.flush();
 }
 

@@ -21,8 +21,9 @@ public:
 
 	explicit StatsPrinter(std::ostream &out) : out_(out) {}
 
-	// reading's rates are filled here; taken_at is when it was read.
-	void print(StatsFormat format, StatsReading reading, Clock::time_point taken_at);
+	// reading's rates are filled here; taken_at is when it was read. By reference, so that a
+	// caller that reads every interval can keep one reading and refresh it in place.
+	void print(StatsFormat format, StatsReading &reading, Clock::time_point taken_at);
 	// Another instance runs now: the next reading of every node shows totals.
 	void forget() { rates_.clear(); }
 

@@ -206,15 +206,37 @@ std::optional<SchedulerExit> PluginInstance::poll()
 
 std::vector<StatSample> PluginInstance::stats()
 {
-	return library_->abi_minor() >= 1 ? read_stats() : stats_from_rows();
+	std::vector<StatSample> samples;
+	refresh_stats(samples);
+	return samples;
 }
 
-std::vector<StatSample> PluginInstance::read_stats()
+void PluginInstance::refresh_stats(std::vector<StatSample> &samples)
+{
+	if (library_->abi_minor() >= 1)
+		read_stats(samples);
+	else
+		samples = stats_from_rows();
+}
+
+namespace {
+
+// Whether sample already describes stat: then only its value needs to change.
+bool describes(const StatSample &sample, const StatDescriptor &stat)
+{
+	return sample.name == stat.name && sample.kind == stat.kind && sample.group == stat.group &&
+	       sample.unit == stat.unit && sample.help == stat.help;
+}
+
+} // namespace
+
+void PluginInstance::read_stats(std::vector<StatSample> &samples)
 {
 	const StatSchema &schema = library_->stat_schema();
-	std::vector<StatSample> samples;
-	if (schema.empty())
-		return samples;
+	if (schema.empty()) {
+		samples.clear();
+		return;
+	}
 	// Zeroed each time, as the header promises the plugin.
 	values_.assign(schema.size(), scxr_stat_value{});
 	check(call_plugin(id_, "read_stats",
@@ -223,11 +245,20 @@ std::vector<StatSample> PluginInstance::read_stats()
 								      sizeof(scxr_stat_value));
 			  }),
 	      "read_stats");
-	samples.reserve(schema.size());
-	for (size_t index = 0; index < schema.size(); ++index)
-		if (!(values_[index].flags & SCXR_STAT_ABSENT))
-			samples.push_back(schema.sample(index, schema.value(index, values_[index].number)));
-	return samples;
+	size_t present = 0;
+	for (size_t index = 0; index < schema.size(); ++index) {
+		if (values_[index].flags & SCXR_STAT_ABSENT)
+			continue;
+		const StatValue value = schema.value(index, values_[index].number);
+		if (present < samples.size() && describes(samples[present], schema.stats()[index]))
+			samples[present].value = value;
+		else if (present < samples.size())
+			samples[present] = schema.sample(index, value);
+		else
+			samples.push_back(schema.sample(index, value));
+		++present;
+	}
+	samples.resize(present);
 }
 
 std::vector<StatSample> PluginInstance::stats_from_rows()

@@ -44,6 +44,10 @@ public:
 	// plugin's values by its published schema, a 1.0 plugin's rows (double values) by the
 	// schema learnt from its first reading.
 	std::vector<StatSample> stats();
+	// The same reading into samples: an entry that already holds the stat (from an earlier
+	// reading) gets only its new value, so a caller that reads every interval copies no names
+	// or help texts after the first time.
+	void refresh_stats(std::vector<StatSample> &samples);
 	// The stats this instance reports: its plugin's published schema, or for a 1.0 plugin the
 	// one its readings described so far (empty before the first).
 	const StatSchema &stat_schema() const
@@ -71,7 +75,7 @@ private:
 	// May be called from the plugin's own threads (plugin_abi.h, "Threading"): spdlog's
 	// loggers are thread-safe, and id_ does not change after the constructor.
 	static void log_from_plugin(void *context, scxr_log_level level, const char *message) noexcept;
-	std::vector<StatSample> read_stats();
+	void read_stats(std::vector<StatSample> &samples);
 	int query_exit_event_fd() const;
 	std::vector<StatSample> stats_from_rows();
 

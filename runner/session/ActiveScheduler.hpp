@@ -120,6 +120,8 @@ private:
 	std::ostream &out_;
 	std::ostream &err_;
 	StatsPrinter stats_printer_;
+	// The root's stats reading, refreshed on every stats interval (print_stats_if_due).
+	StatsReading stats_reading_;
 
 	std::unique_ptr<PluginInstance> instance_; // nullptr while a restart is pending
 	RestartPolicy policy_;

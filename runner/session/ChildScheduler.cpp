@@ -200,12 +200,12 @@ void ChildScheduler::add_stats(StatsSnapshot &snapshot, const SchedExtNode &pare
 void ChildScheduler::print_stats(StatsPrinter &printer, StatsFormat format, Clock::time_point now)
 {
 	if (instance_) {
-		StatsReading reading;
-		reading.when = std::chrono::system_clock::now();
-		reading.node = name_;
-		reading.plugin_id = instance_->id();
-		reading.samples = instance_->stats();
-		printer.print(format, std::move(reading), now);
+		// Kept and refreshed in place, as the root's (ActiveScheduler::print_stats_if_due).
+		stats_reading_.when = std::chrono::system_clock::now();
+		stats_reading_.node = name_;
+		stats_reading_.plugin_id = instance_->id();
+		instance_->refresh_stats(stats_reading_.samples);
+		printer.print(format, stats_reading_, now);
 	}
 	for (const std::unique_ptr<ChildScheduler> &child : children_)
 		child->print_stats(printer, format, now);

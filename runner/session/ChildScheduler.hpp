@@ -111,6 +111,8 @@ private:
 	uint64_t restarts_ = 0;
 	uint64_t swaps_ = 0;
 	Children children_;
+	// This node's stats reading, refreshed on every stats interval (print_stats).
+	StatsReading stats_reading_;
 };
 
 } // namespace scxr

@@ -7,7 +7,9 @@
 #include <catch2/matchers/catch_matchers_string.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <limits>
+#include <optional>
 
 using Catch::Matchers::ContainsSubstring;
 using Catch::Matchers::EndsWith;
@@ -203,4 +205,48 @@ TEST_CASE("a group too long for one line wraps at the width, items never cut", "
 	CHECK(items == many.size());
 	CHECK_THAT(text, ContainsSubstring("\n        " + std::string(120, 'n') + "=1"));
 	CHECK_THAT(text, ContainsSubstring("\n  x     counter_number_25=1000000 "));
+}
+
+TEST_CASE("text stats lay out a reading exactly as block() lays out its groups", "[stats]")
+{
+	// text() writes its lines directly (it runs on every stats tick); block() is the layout
+	// that 'monitor' uses and the one text() must keep. Groups that interleave, rates and
+	// totals, every value type, names of all lengths, wrapping at several widths.
+	std::vector<StatSample> samples;
+	for (int index = 0; index < 40; ++index) {
+		const std::string group = index % 7 == 0 ? "" : index % 3 == 0 ? "queue" : index % 3 == 1 ? "dispatch" : "x";
+		const std::string name = "stat_" + std::string(static_cast<size_t>(index * 5 % 23), 'n') + std::to_string(index);
+		const scxr::StatValue value = index % 4 == 0   ? scxr::StatValue(int64_t{-1} * index * 1234567)
+					      : index % 4 == 1 ? scxr::StatValue(0.125 * index)
+							       : scxr::StatValue(uint64_t{18446744073709551615u} - index);
+		samples.push_back({name, index % 2 ? SCXR_STAT_COUNTER : SCXR_STAT_GAUGE, value, "", "", group});
+	}
+	scxr::StatsReading with_rates = reading("qmap", samples);
+	with_rates.node = "workload.slice";
+	with_rates.rate_seconds = 1.5;
+	for (size_t index = 0; index < samples.size(); ++index)
+		with_rates.rates.push_back(index % 3 ? std::optional<double>(index * 987.654) : std::nullopt);
+
+	for (const scxr::StatsReading &shown : {reading("qmap", samples), with_rates}) {
+		for (const size_t width : {size_t{20}, size_t{60}, StatsFormatter::kLineWidth, size_t{1000}}) {
+			std::vector<StatsFormatter::Group> groups;
+			for (size_t index = 0; index < shown.samples.size(); ++index) {
+				const StatSample &sample = shown.samples[index];
+				const std::string label = sample.group.empty() ? StatsFormatter::kUngroupedLabel : sample.group;
+				auto group = std::ranges::find(groups, label, &StatsFormatter::Group::first);
+				if (group == groups.end())
+					group = groups.insert(groups.end(), StatsFormatter::Group{label, {}});
+				const bool rate = index < shown.rates.size() && shown.rates[index];
+				group->second.push_back(sample.name + "=" +
+							(rate ? StatsFormatter::format_rate(*shown.rates[index]) + "/s"
+							      : StatsFormatter::format_value(sample.value)));
+			}
+			const std::string whose = shown.node.empty() ? shown.plugin_id : shown.plugin_id + " (" + shown.node + ")";
+			const std::string what = shown.has_rates() ? "rates over 1.5s" : "totals";
+			CAPTURE(width);
+			CHECK(StatsFormatter::text(shown, width) ==
+			      StatsFormatter::block(StatsFormatter::time_of_day(shown.when) + " " + whose + ": " + what, groups,
+						    width));
+		}
+	}
 }

@@ -46,6 +46,9 @@ private:
 	std::span<const scxr_stat_desc> schema_;
 	unsigned char *values_;
 	size_t stride_;
+	// Where slot() starts looking: just after the stat it found last, as stats() usually sets
+	// them in schema order.
+	mutable size_t next_slot_ = 0;
 };
 
 } // namespace scxr::sdk
