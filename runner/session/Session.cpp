@@ -19,6 +19,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -106,6 +107,7 @@ void Session::watch_current_profile()
 	watched_profile_ = file;
 	try {
 		watcher_ = std::make_unique<FileWatcher>(file);
+		ready_.watcher = true;
 		spdlog::debug("watching {} for changes", file);
 	} catch (const RunnerError &error) {
 		watcher_.reset();
@@ -125,7 +127,8 @@ ExitCode Session::run()
 		settings_.run_for ? Clock::now() + settings_.run_for->to_chrono() : Clock::time_point::max();
 	for (;;) {
 		wait_until(scheduler_.next_wake(deadline));
-		take_signals();
+		if (ready_.signals)
+			take_signals();
 		serve_requests();
 		scheduler_.restart_if_due();
 		scheduler_.poll_if_due();
@@ -139,21 +142,41 @@ ExitCode Session::run()
 	}
 }
 
+namespace {
+
+// Whether a source with a deadline (a client's timeout, a debounce) is due now.
+template <typename Left>
+bool due(const std::optional<Left> &left)
+{
+	return left && *left <= Left::zero();
+}
+
+} // namespace
+
 void Session::wait_until(Clock::time_point wake)
 {
-	std::vector<pollfd> descriptors{{signals_.fd(), POLLIN, 0}};
+	// The loop's own sources first, at fixed places; the scheduler's descriptors after them
+	// only wake the loop (their owners look for themselves).
+	enum Slot : size_t { signals_slot, control_slot, stats_slot, metrics_slot, watcher_slot, fixed_slots };
+	std::vector<pollfd> descriptors(fixed_slots, pollfd{-1, POLLIN, 0});
+	descriptors[signals_slot].fd = signals_.fd();
 	if (control_) {
-		descriptors.push_back({control_->fd(), POLLIN, 0});
+		descriptors[control_slot].fd = control_->fd();
 		if (auto deadline = control_->time_until_deadline(Clock::now()))
 			wake = std::min(wake, Clock::now() + *deadline);
 	}
 	if (stats_server_) {
-		descriptors.push_back({stats_server_->fd(), POLLIN, 0});
+		descriptors[stats_slot].fd = stats_server_->fd();
 		if (auto deadline = stats_server_->time_until_deadline(Clock::now()))
 			wake = std::min(wake, Clock::now() + *deadline);
 	}
 	if (metrics_)
-		descriptors.push_back({metrics_->fd(), POLLIN, 0});
+		descriptors[metrics_slot].fd = metrics_->fd();
+	if (watcher_) {
+		descriptors[watcher_slot].fd = watcher_->fd();
+		if (auto debounce = watcher_->time_until_due(Clock::now()))
+			wake = std::min(wake, Clock::now() + *debounce);
+	}
 	if (const int verify = scheduler_.verify_fd(); verify >= 0)
 		descriptors.push_back({verify, POLLIN, 0});
 	if (const int exit_event = scheduler_.exit_event_fd(); exit_event >= 0)
@@ -162,14 +185,20 @@ void Session::wait_until(Clock::time_point wake)
 	scheduler_.child_exit_event_fds(child_exits);
 	for (const int child_exit : child_exits)
 		descriptors.push_back({child_exit, POLLIN, 0});
-	if (watcher_) {
-		descriptors.push_back({watcher_->fd(), POLLIN, 0});
-		if (auto due = watcher_->time_until_due(Clock::now()))
-			wake = std::min(wake, Clock::now() + *due);
-	}
+	// poll() skips the negative descriptors of the sources this session does not have.
 	const int timeout = milliseconds_until(wake, Clock::now());
-	if (::poll(descriptors.data(), descriptors.size(), timeout) < 0 && errno != EINTR)
-		spdlog::warn("waiting for events failed: {}", std::strerror(errno));
+	if (::poll(descriptors.data(), descriptors.size(), timeout) < 0) {
+		if (errno != EINTR)
+			spdlog::warn("waiting for events failed: {}", std::strerror(errno));
+		ready_ = Readiness{}; // unknown: ask every source
+		return;
+	}
+	const auto readable = [&](Slot slot) { return descriptors[slot].revents != 0; };
+	ready_.signals = readable(signals_slot);
+	ready_.control = readable(control_slot);
+	ready_.stats = readable(stats_slot);
+	ready_.metrics = readable(metrics_slot);
+	ready_.watcher = readable(watcher_slot);
 }
 
 void Session::take_signals()
@@ -189,14 +218,16 @@ void Session::serve_requests()
 {
 	if (state_.stopping())
 		return;
-	if (control_)
+	// Each source only when it has something: readable at the last wait, or a deadline due.
+	if (control_ && (ready_.control || due(control_->time_until_deadline(Clock::now()))))
 		control_->service(Clock::now());
-	if (stats_server_)
+	if (stats_server_ && (ready_.stats || due(stats_server_->time_until_deadline(Clock::now()))))
 		stats_server_->service(Clock::now());
-	if (metrics_)
+	if (metrics_ && ready_.metrics)
 		metrics_->service();
 	watch_current_profile(); // a switch may have changed the profile
-	if (watcher_ && watcher_->changed(Clock::now()) && !waiting_reload_)
+	if (watcher_ && (ready_.watcher || due(watcher_->time_until_due(Clock::now()))) &&
+	    watcher_->changed(Clock::now()) && !waiting_reload_)
 		waiting_reload_ = fmt::format("{} changed on disk", scheduler_.profile().profile.path);
 	scheduler_.finish_swap_if_verified(control_.get());
 	// A reload asked for during a swap waits for its end (then it compares with the new

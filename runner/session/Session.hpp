@@ -111,6 +111,17 @@ private:
 	std::unique_ptr<MetricsEndpoint> metrics_;
 	std::unique_ptr<FileWatcher> watcher_;
 	std::string watched_profile_; // the file --watch follows, or tried to
+	// What the last wait_until() found readable. An idle runner wakes only for its stats, and
+	// each descriptor asked again without cause was a system call per wake (under emulation
+	// a tenth of an idle tick); until the first wait, and for a source set up since, assume
+	// everything is.
+	struct Readiness {
+		bool signals = true;
+		bool control = true;
+		bool stats = true;
+		bool metrics = true;
+		bool watcher = true;
+	} ready_;
 	// A SIGHUP or --watch change not acted on yet: it waits for the end of a swap.
 	std::optional<std::string> waiting_reload_;
 };

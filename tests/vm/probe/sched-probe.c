@@ -15,7 +15,9 @@
  *       a scheduler (gap) and from SIGINT to B enabled (total).
  *   sched-probe switch NAME -- COMMAND...
  *       a switch by a client of an already running loader (`scx-runner switch FILE`): the gap
- *       and the time from the client's start to its exit (total).
+ *       and the time from the client's start to its exit (total), and the gap split by the
+ *       state the kernel reported: disabling and enabling (the kernel's own work) and disabled
+ *       (the loader's, between the two).
  *   sched-probe bpf-stats NAME
  *       run_cnt, run_time_ns, verified instructions and jited bytes of every struct_ops program
  *       loaded now (kernel.bpf_stats_enabled must be 1 for the run figures).
@@ -237,32 +239,61 @@ static double cpu_ms(pid_t pid)
 	return (user + system) * 1000.0 / sysconf(_SC_CLK_TCK);
 }
 
-/* Context switches of all the process's threads: each is a wake-up or a preemption. */
-static long context_switches(pid_t pid)
+/* The sum of thread_value(tid) over the process's live threads, or -1 without the process. */
+static double sum_over_threads(pid_t pid, double (*thread_value)(pid_t tid))
 {
 	char path[64];
 	struct dirent *entry;
-	long total = 0;
+	double total = 0;
 	DIR *tasks;
 
 	snprintf(path, sizeof(path), "/proc/%d/task", pid);
 	tasks = opendir(path);
 	if (!tasks)
 		return -1;
-	while ((entry = readdir(tasks))) {
-		if (entry->d_name[0] == '.')
-			continue;
-		total += status_field(atoi(entry->d_name), "voluntary_ctxt_switches");
-		total += status_field(atoi(entry->d_name), "nonvoluntary_ctxt_switches");
-	}
+	while ((entry = readdir(tasks)))
+		if (entry->d_name[0] != '.')
+			total += thread_value(atoi(entry->d_name));
 	closedir(tasks);
 	return total;
 }
 
+/* One thread's time on a CPU in milliseconds, from its schedstat (nanoseconds). */
+static double thread_run_ms(pid_t tid)
+{
+	unsigned long long ns = 0;
+	char path[64];
+	FILE *file;
+
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", tid);
+	file = fopen(path, "r");
+	if (!file)
+		return 0;
+	if (fscanf(file, "%llu", &ns) != 1)
+		ns = 0;
+	fclose(file);
+	return ns / 1e6;
+}
+
+/* One thread's context switches: each is a wake-up or a preemption. */
+static double thread_switches(pid_t tid)
+{
+	return status_field(tid, "voluntary_ctxt_switches") + status_field(tid, "nonvoluntary_ctxt_switches");
+}
+
+/*
+ * Time on a CPU of all the process's live threads, in milliseconds: /proc/PID/stat counts in
+ * clock ticks of 10 ms, too coarse for the few milliseconds an idle loader spends per second.
+ */
+static double run_time_ms(pid_t pid) { return sum_over_threads(pid, thread_run_ms); }
+
+/* Context switches of all the process's threads. */
+static long context_switches(pid_t pid) { return (long)sum_over_threads(pid, thread_switches); }
+
 static int measure_start(const char *name, double idle_seconds, char **argv)
 {
 	struct child child;
-	double origin, enabling, enabled, cpu_at_enabled, cpu_after_idle, stop_origin, stopped;
+	double origin, enabling, enabled, cpu_at_enabled, run_at_enabled, run_after_idle, stop_origin, stopped;
 	long rss, hwm, switches_before, switches_after;
 	int exit_code;
 
@@ -293,6 +324,7 @@ static int measure_start(const char *name, double idle_seconds, char **argv)
 	rss = status_field(child.pid, "VmRSS");
 	hwm = status_field(child.pid, "VmHWM");
 	cpu_at_enabled = cpu_ms(child.pid);
+	run_at_enabled = run_time_ms(child.pid);
 
 	switches_before = context_switches(child.pid);
 	{
@@ -302,15 +334,15 @@ static int measure_start(const char *name, double idle_seconds, char **argv)
 			drain_output(&child, origin, 100);
 	}
 	switches_after = context_switches(child.pid);
-	cpu_after_idle = cpu_ms(child.pid);
+	run_after_idle = run_time_ms(child.pid);
 
 	printf("BENCH kind=start name=%s enabling_ms=%.1f enabled_ms=%.1f", name, enabling, enabled);
 	if (child.verified_at_ms >= 0)
 		printf(" verify_ms=%.1f before_load_ms=%.1f", child.verify_ms,
 		       child.verified_at_ms - child.verify_ms);
-	printf(" rss_kb=%ld hwm_kb=%ld cpu_start_ms=%.0f idle_cpu_ms=%.0f idle_switches=%ld"
+	printf(" rss_kb=%ld hwm_kb=%ld cpu_start_ms=%.0f idle_cpu_ms=%.1f idle_switches=%ld"
 	       " idle_rss_kb=%ld idle_hwm_kb=%ld",
-	       rss, hwm, cpu_at_enabled, cpu_after_idle - cpu_at_enabled, switches_after - switches_before,
+	       rss, hwm, cpu_at_enabled, run_after_idle - run_at_enabled, switches_after - switches_before,
 	       status_field(child.pid, "VmRSS"), status_field(child.pid, "VmHWM"));
 
 	stop_origin = now_ms();
@@ -322,20 +354,46 @@ static int measure_start(const char *name, double idle_seconds, char **argv)
 	return exit_code == 0 ? 0 : 1;
 }
 
-/* Samples until the state has left "enabled" and come back; the time without it, or -1. */
-static double measure_gap(struct child *watched, double origin, double *back_at)
+/* Where a gap's time went, by the state the kernel reported: its own disable and enable
+ * (disabling, enabling) and the loader's work between them (disabled). */
+struct gap_states {
+	double disabling, disabled, enabling;
+};
+
+/* Adds the time since the last sample to the state seen at that sample. */
+static void charge_state(struct gap_states *states, const char *state, double ms)
 {
-	double left = -1;
+	if (strcmp(state, "disabling") == 0)
+		states->disabling += ms;
+	else if (strcmp(state, "disabled") == 0)
+		states->disabled += ms;
+	else if (strcmp(state, "enabling") == 0)
+		states->enabling += ms;
+}
 
+/* Samples until the state has left "enabled" and come back; the time without it, or -1. */
+static double measure_gap(struct child *watched, double origin, double *back_at, struct gap_states *states)
+{
+	char last_state[32] = "";
+	double left = -1, last_sample = -1;
+
+	memset(states, 0, sizeof(*states));
 	while (now_ms() - origin < WAIT_LIMIT_MS) {
-		bool enabled = state_is("enabled");
+		char buffer[32];
+		const char *state = read_state(buffer, sizeof(buffer));
+		double sampled = now_ms();
+		bool enabled = strcmp(state, "enabled") == 0;
 
+		if (left >= 0)
+			charge_state(states, last_state, sampled - last_sample);
 		if (left < 0 && !enabled)
-			left = now_ms();
+			left = sampled;
 		if (left >= 0 && enabled) {
-			*back_at = now_ms() - origin;
-			return now_ms() - left;
+			*back_at = sampled - origin;
+			return sampled - left;
 		}
+		snprintf(last_state, sizeof(last_state), "%s", state);
+		last_sample = sampled;
 		if (watched) {
 			drain_output(watched, origin, 0);
 			/* The client may end before the kernel's state is read again. */
@@ -385,6 +443,7 @@ static int measure_restart(const char *name, char **argv_a, char **argv_b)
 
 static int measure_switch(const char *name, char **argv)
 {
+	struct gap_states states;
 	struct child client;
 	double origin, gap, back_at = -1;
 
@@ -394,10 +453,12 @@ static int measure_switch(const char *name, char **argv)
 	}
 	origin = now_ms();
 	start_child(&client, name, argv);
-	gap = measure_gap(&client, origin, &back_at);
+	gap = measure_gap(&client, origin, &back_at, &states);
 	wait_exit(&client, origin);
-	printf("BENCH kind=switch name=%s gap_ms=%.1f enabled_again_ms=%.1f total_ms=%.1f exit=%d\n", name, gap,
-	       back_at, now_ms() - origin, child_exit_code(&client));
+	printf("BENCH kind=switch name=%s gap_ms=%.1f enabled_again_ms=%.1f total_ms=%.1f disabling_ms=%.1f"
+	       " disabled_ms=%.1f enabling_ms=%.1f exit=%d\n",
+	       name, gap, back_at, now_ms() - origin, states.disabling, states.disabled, states.enabling,
+	       child_exit_code(&client));
 	return child_exit_code(&client) != 0 || gap < 0;
 }
 

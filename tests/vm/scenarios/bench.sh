@@ -23,7 +23,10 @@ require_file "$LOADERS/scx_qmap" "the kernel's scx_qmap loader is built (tests/v
 require_file "$LOADERS/scx_simple" "the kernel's scx_simple loader is built"
 require_file /usr/lib/scx-runner/plugins/qmap.so "the qmap plugin is built"
 
-# Our profiles print stats every second, as the kernel's loaders do.
+# Every loader prints stats every second: our profiles say so, scx_simple does by itself, and
+# the kernel's scx_qmap is told to (-i 1; it prints every 5 s otherwise, though it still wakes
+# every second), so that the idle CPU compares the same work.
+KERNEL_QMAP="$LOADERS/scx_qmap -i 1" # word-split where used (busybox sh has no arrays)
 for plugin in qmap simple; do
     printf 'plugin = "%s"\n[runner]\nstats_interval = "1s"\n' "$plugin" >"/tmp/$plugin.toml"
 done
@@ -63,7 +66,7 @@ while [ "$rep" -le "$REPS" ]; do
     if [ "$PARTS" = all ]; then
         # Cold start, memory, idle CPU and stop, ours and the kernel's alternating.
         probe start runner-qmap "$IDLE_SECONDS" -- scx-runner /tmp/qmap.toml
-        probe start kernel-qmap "$IDLE_SECONDS" -- "$LOADERS/scx_qmap"
+        probe start kernel-qmap "$IDLE_SECONDS" -- $KERNEL_QMAP
         probe start runner-simple "$IDLE_SECONDS" -- scx-runner /tmp/simple.toml
         probe start kernel-simple "$IDLE_SECONDS" -- "$LOADERS/scx_simple"
         # The runner's exec floor: exec, dynamic loading, static initialisation and the command
@@ -77,7 +80,7 @@ while [ "$rep" -le "$REPS" ]; do
             probe switch "runner-$mode" -- scx-runner switch /tmp/simple.toml
             stop_runner
         done
-        probe restart kernel-restart -- "$LOADERS/scx_qmap" -- "$LOADERS/scx_simple"
+        probe restart kernel-restart -- $KERNEL_QMAP -- "$LOADERS/scx_simple"
     fi
 
     # The workloads under EEVDF, our qmap and the kernel's, with BPF run statistics on.
@@ -87,7 +90,7 @@ while [ "$rep" -le "$REPS" ]; do
     NAME=runner-qmap workloads
     probe bpf-stats runner-qmap
     stop_runner
-    "$LOADERS/scx_qmap" >/tmp/kernel-qmap.out 2>&1 &
+    $KERNEL_QMAP >/tmp/kernel-qmap.out 2>&1 &
     loader=$!
     expect_state enabled "$QMAP_LOAD_TIMEOUT"
     NAME=kernel-qmap workloads
