@@ -91,7 +91,6 @@ void ActiveScheduler::attached(Clock::time_point now)
 	policy_.on_attached(now);
 	next_poll_ = now + settings_.poll_interval.to_chrono();
 	next_stats_ = now + current_.runner.effective_stats_interval().to_chrono();
-	InstanceLoader::release_load_memory();
 }
 
 void ActiveScheduler::adopt(ResolvedProfile resolved)

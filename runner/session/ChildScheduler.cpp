@@ -64,7 +64,6 @@ void ChildScheduler::attached(std::unique_ptr<PluginInstance> instance, Clock::t
 	state_ = State::attached;
 	policy_.on_attached(now);
 	spdlog::info("{} ({}): attached below its parent", instance_->id(), name_);
-	InstanceLoader::release_load_memory();
 	start_all(children_, now);
 }
 

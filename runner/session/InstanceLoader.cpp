@@ -28,6 +28,13 @@ InstanceLoader::InstanceLoader(const KernelProbe &kernel, LibbpfLog &libbpf_log,
 
 namespace {
 
+// After a load, before its attach: hands the heap pages that the load freed back to the kernel.
+// libbpf parses the kernel's BTF, megabytes in many small blocks, for every load and frees it
+// at the end of the load, on whichever thread loads; glibc keeps such pages otherwise. Before
+// the attach, so that the scheduler runs with the memory it keeps (a few milliseconds under
+// emulation, inside the load's own time; a swap's load runs before its gap).
+void release_load_memory() { ::malloc_trim(0); }
+
 // What a node in a tree needs before its load: its cgroup ready, and its place told. A root
 // without children and without a cgroup is a single scheduler and is never placed.
 struct PlaceWork {
@@ -84,6 +91,7 @@ BackgroundVerify::Work InstanceLoader::work(const ResolvedNode &node) const
 			kernel.check_requirements(*plugin);
 			throw LoadDiagnosis::analyse(capture.text()).explain(error, instance->id(), kernel_release, full_log);
 		}
+		release_load_memory();
 		return instance;
 	};
 }
@@ -100,7 +108,5 @@ std::unique_ptr<PluginInstance> InstanceLoader::load(const ResolvedNode &node) c
 			     .count());
 	return instance;
 }
-
-void InstanceLoader::release_load_memory() { ::malloc_trim(0); }
 
 } // namespace scxr

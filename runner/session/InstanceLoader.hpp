@@ -26,14 +26,11 @@ public:
 
 	// The work for a worker thread. It holds copies of what it needs, not references to the
 	// caller's state, which goes on changing while it runs; the libbpf log is safe to share
-	// between threads.
+	// between threads. After a successful load it hands the heap pages the load freed back to
+	// the kernel.
 	BackgroundVerify::Work work(const ResolvedNode &node) const;
 	// Runs the work here and logs how long it took. Throws RunnerError.
 	std::unique_ptr<PluginInstance> load(const ResolvedNode &node) const;
-	// Once a loaded instance is attached: hands the heap pages that the load freed back to the
-	// kernel (libbpf parses the kernel's BTF, megabytes in many small blocks, for every load,
-	// on whichever thread loads). After the attach, so it never delays an enable.
-	static void release_load_memory();
 
 private:
 	const KernelProbe &kernel_;
