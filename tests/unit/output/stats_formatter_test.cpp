@@ -173,6 +173,16 @@ TEST_CASE("rates read at a glance", "[stats]")
 	CHECK(StatsFormatter::format_rate(123'456) == "123k");
 	CHECK(StatsFormatter::format_rate(12'345'678) == "12.3M");
 	CHECK(StatsFormatter::format_rate(-2.5) == "-2.5");
+	// Rounded in integers, halves to even as printf does.
+	CHECK(StatsFormatter::format_rate(0.25) == "0.2");
+	CHECK(StatsFormatter::format_rate(-0.75) == "-0.8");
+	CHECK(StatsFormatter::format_rate(1204.5) == "1204");
+	CHECK(StatsFormatter::format_rate(1205.5) == "1206");
+	CHECK(StatsFormatter::format_rate(99'999.6) == "100000");
+	CHECK(StatsFormatter::format_rate(2'345'678.9) == "2346k");
+	CHECK(StatsFormatter::format_rate(-12'345'678) == "-12.3M");
+	CHECK(StatsFormatter::format_rate(9'999'999'999) == "10000.0M");
+	CHECK(StatsFormatter::format_rate(2.5e10) == "25.0G");
 }
 
 TEST_CASE("a group too long for one line wraps at the width, items never cut", "[stats]")
